@@ -1,0 +1,29 @@
+namespace SyfalaGraph.Abstractions.Events;
+
+/// <summary>What happened. Values are stable (they appear in logs and metrics).</summary>
+public enum NodeEventKind
+{
+    /// <summary>A finite source output its last frame. Value: total frames output.</summary>
+    EndOfStream = 1,
+
+    /// <summary>A device or a ring missed a deadline (under/overrun). Value: count in this report.</summary>
+    Xrun = 2,
+
+    /// <summary>The node threw from the audio thread and was muted. Value: fault count.</summary>
+    Fault = 3,
+
+    /// <summary>A network peer connected. Value: transport-defined peer number.</summary>
+    PeerConnected = 4,
+
+    /// <summary>A network peer disconnected or timed out. Value: transport-defined peer number.</summary>
+    PeerDisconnected = 5,
+
+    /// <summary>A ring between a thread and the audio thread ran empty. Value: missing frames.</summary>
+    Underflow = 6,
+
+    /// <summary>A ring between the audio thread and a thread ran full. Value: dropped frames.</summary>
+    Overflow = 7,
+
+    /// <summary>Node-defined information. Value: node-defined.</summary>
+    Info = 8,
+}

@@ -1,0 +1,17 @@
+namespace SyfalaGraph.Abstractions.Nodes;
+
+/// <summary>
+/// A source that ends (a file that does not loop, a tone with a duration). The offline clock runs
+/// until every finite source has ended, then stops.
+/// </summary>
+public interface IFiniteSource
+{
+    /// <summary>
+    /// True once the node has output its last frame (it outputs silence from then on).
+    /// Read from any thread; written by the audio thread.
+    /// </summary>
+    bool HasEnded { get; }
+
+    /// <summary>Length of the source at the graph's sample rate, in frames, when known (for progress display).</summary>
+    long? LengthFrames { get; }
+}

@@ -1,0 +1,24 @@
+using SyfalaGraph.Abstractions.Ports;
+
+namespace SyfalaGraph.Abstractions.Parameters;
+
+/// <summary>
+/// Base of every node's parameters record. The engine binds the YAML <c>params:</c> map to the record's
+/// settable properties: a key is the property name in snake_case (<c>GainDb</c> ↔ <c>gain_db</c>).
+/// Supported property types: bool, integers, float, double, string, enums (snake_case names),
+/// nested records, arrays and <see cref="IReadOnlyList{T}"/> of these. Checks come from
+/// <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/>,
+/// <see cref="System.ComponentModel.DataAnnotations.RequiredAttribute"/> and <see cref="Validate"/>;
+/// every failure is reported with the YAML file, line and column of the offending key.
+/// </summary>
+public abstract record NodeParameters
+{
+    /// <summary>Declares the node's audio ports for these parameter values.</summary>
+    public abstract void DeclarePorts(PortLayout ports);
+
+    /// <summary>
+    /// Checks that need several values at once. Return one error per problem; the engine positions each
+    /// at the key it names (or at the node when <see cref="ParameterError.Parameter"/> is null).
+    /// </summary>
+    public virtual IEnumerable<ParameterError> Validate() => [];
+}
