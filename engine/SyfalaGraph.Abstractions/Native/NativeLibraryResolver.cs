@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Nodes;
+
+namespace SyfalaGraph.Abstractions.Native;
+
+/// <summary>
+/// Maps the library names used in a plugin's <c>[LibraryImport]</c> declarations to the files installed on
+/// this platform (<c>libjack.so.0</c>, <c>libsndfile.so.1</c>, … and their macOS/Windows names), and turns a
+/// missing library into a <see cref="NodeException"/> that names the package to install.
+/// </summary>
+/// <remarks>
+/// Call <see cref="Register"/> once per plugin assembly (e.g. from a static constructor of its interop
+/// class), then <see cref="EnsureLoaded"/> off the audio thread before the first native call (in
+/// parameter validation or <see cref="AudioNode.Prepare"/>) so that the error surfaces there.
+/// </remarks>
+public static class NativeLibraryResolver
+{
+    private static readonly ConcurrentDictionary<string, NativeLibraryInfo> Known = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IntPtr> Loaded = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<Assembly, bool> Registered = new();
+
+    /// <summary>Installs the resolver for <paramref name="assembly"/>'s P/Invokes and remembers <paramref name="libraries"/>.</summary>
+    public static void Register(Assembly assembly, params NativeLibraryInfo[] libraries)
+    {
+        foreach (NativeLibraryInfo library in libraries)
+        {
+            Known[library.Name] = library;
+        }
+
+        if (Registered.TryAdd(assembly, true))
+        {
+            NativeLibrary.SetDllImportResolver(assembly, Resolve);
+        }
+    }
+
+    /// <summary>Loads the library now; throws when it is missing.</summary>
+    /// <exception cref="NodeException">The library is not installed; the message names the package.</exception>
+    public static IntPtr EnsureLoaded(string name)
+    {
+        if (TryLoad(name, out IntPtr handle, out string? error))
+        {
+            return handle;
+        }
+
+        throw new NodeException(error);
+    }
+
+    /// <summary>Loads the library; on failure <paramref name="error"/> says what to install.</summary>
+    public static bool TryLoad(string name, out IntPtr handle, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        if (Loaded.TryGetValue(name, out handle))
+        {
+            error = null;
+            return true;
+        }
+
+        if (!Known.TryGetValue(name, out NativeLibraryInfo? info))
+        {
+            error = $"native library '{name}' is not registered with NativeLibraryResolver";
+            return false;
+        }
+
+        IReadOnlyList<string> files = OperatingSystem.IsMacOS() ? info.MacFiles
+            : OperatingSystem.IsWindows() ? info.WindowsFiles
+            : info.LinuxFiles;
+        foreach (string file in files)
+        {
+            if (NativeLibrary.TryLoad(file, out handle))
+            {
+                Loaded[name] = handle;
+                error = null;
+                return true;
+            }
+        }
+
+        error = OperatingSystem.IsLinux()
+            ? $"{files[0]} is not installed: install the package {info.DebianPackage} (Debian/Ubuntu: apt-get install {info.DebianPackage})"
+            : $"none of {string.Join(", ", files)} could be loaded: install {info.Name}";
+        handle = IntPtr.Zero;
+        return false;
+    }
+
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
+        Known.ContainsKey(libraryName) && TryLoad(libraryName, out IntPtr handle, out _) ? handle : IntPtr.Zero;
+}
