@@ -1,0 +1,21 @@
+namespace SyfalaGraph.Engine.Graph;
+
+/// <summary>The <c>settings:</c> section.</summary>
+/// <param name="SampleRate">Hz; null for <c>auto</c> (the driver's rate, 48000 Hz when it imposes none).</param>
+/// <param name="BlockFrames">Frames per block (the period).</param>
+/// <param name="Clock">What drives the graph.</param>
+/// <param name="ClockNode">The driver node's id when <paramref name="Clock"/> is <see cref="ClockKind.Node"/>.</param>
+public sealed record GraphSettings(double? SampleRate, int BlockFrames, ClockKind Clock, string? ClockNode)
+{
+    /// <summary>The sample rate used when none is given and no driver imposes one, in Hz.</summary>
+    public const double DefaultSampleRate = 48000;
+
+    /// <summary>The block size used when none is given, in frames.</summary>
+    public const int DefaultBlockFrames = 64;
+
+    /// <summary>Largest block size accepted, in frames.</summary>
+    public const int MaxBlockFrames = 8192;
+
+    /// <summary>Largest sample rate accepted, in Hz.</summary>
+    public const double MaxSampleRate = 768000;
+}

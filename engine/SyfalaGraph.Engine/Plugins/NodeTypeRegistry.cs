@@ -1,0 +1,83 @@
+using System.Reflection;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Abstractions.Parameters;
+
+namespace SyfalaGraph.Engine.Plugins;
+
+/// <summary>The node types known to the engine, by type name. Thread-safe for readers while plugins are added.</summary>
+public sealed class NodeTypeRegistry
+{
+    private readonly Lock _gate = new();
+    private Dictionary<string, NodeTypeDescriptor> _types = new(StringComparer.Ordinal);
+
+    /// <summary>Every known type, by name.</summary>
+    public IReadOnlyDictionary<string, NodeTypeDescriptor> Types => _types;
+
+    /// <summary>Looks a type up by its graph-file name.</summary>
+    public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeTypeDescriptor? descriptor) =>
+        _types.TryGetValue(name, out descriptor);
+
+    /// <summary>
+    /// Registers every <see cref="NodeTypeAttribute"/> class of <paramref name="assembly"/>, replacing
+    /// types of the same name. Returns problems with individual types (each skipped).
+    /// </summary>
+    public IReadOnlyList<string> AddAssembly(Assembly assembly, string pluginName, string? pluginPath = null)
+    {
+        var problems = new List<string>();
+        var found = new List<NodeTypeDescriptor>();
+        Type[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            types = ex.Types.Where(t => t is not null).ToArray()!;
+            problems.AddRange(ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct());
+        }
+
+        foreach (Type type in types)
+        {
+            NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();
+            if (attr is null)
+            {
+                continue;
+            }
+
+            if (!typeof(AudioNode).IsAssignableFrom(type) || type.IsAbstract)
+            {
+                problems.Add($"{type.FullName}: a [NodeType] class must be a concrete AudioNode");
+            }
+            else if (!typeof(NodeParameters).IsAssignableFrom(attr.ParametersType) || attr.ParametersType.GetConstructor(Type.EmptyTypes) is null)
+            {
+                problems.Add($"{type.FullName}: parameters type {attr.ParametersType.Name} must derive from NodeParameters and have a parameterless constructor");
+            }
+            else
+            {
+                found.Add(new NodeTypeDescriptor(attr, type, pluginName, pluginPath));
+            }
+        }
+
+        lock (_gate)
+        {
+            var next = new Dictionary<string, NodeTypeDescriptor>(_types, StringComparer.Ordinal);
+            foreach (NodeTypeDescriptor d in found)
+            {
+                next[d.Name] = d;
+            }
+
+            _types = next; // readers see the old or the new dictionary, never a half-built one
+        }
+
+        return problems;
+    }
+
+    /// <summary>Removes the types that came from plugin <paramref name="pluginName"/>.</summary>
+    public void RemovePlugin(string pluginName)
+    {
+        lock (_gate)
+        {
+            _types = _types.Values.Where(d => d.PluginName != pluginName).ToDictionary(d => d.Name, StringComparer.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace SyfalaGraph.Engine.Plugins;
+
+/// <summary>
+/// A collectible load context for one plugin folder. The plugin's own dependencies resolve through its
+/// <c>.deps.json</c> (<see cref="AssemblyDependencyResolver"/>); the contract assemblies — SyfalaGraph.Abstractions
+/// and the Microsoft.Extensions.*.Abstractions — always come from the host so that their types keep one identity.
+/// </summary>
+public sealed class PluginLoadContext : AssemblyLoadContext
+{
+    private readonly AssemblyDependencyResolver _resolver;
+
+    /// <summary>Creates the context for the plugin whose main assembly is <paramref name="mainAssemblyPath"/>.</summary>
+    public PluginLoadContext(string pluginName, string mainAssemblyPath)
+        : base("plugin:" + pluginName, isCollectible: true)
+    {
+        _resolver = new AssemblyDependencyResolver(mainAssemblyPath);
+    }
+
+    /// <summary>True for assemblies that every plugin shares with the host.</summary>
+    public static bool IsShared(AssemblyName name) =>
+        name.Name is { } n && (n == "SyfalaGraph.Abstractions"
+            || (n.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal) && n.EndsWith(".Abstractions", StringComparison.Ordinal)));
+
+    /// <inheritdoc />
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (IsShared(assemblyName))
+        {
+            return null; // defer to the host's (default) context
+        }
+
+        string? path = _resolver.ResolveAssemblyToPath(assemblyName);
+        return path is null ? null : LoadFromAssemblyPath(path);
+    }
+
+    /// <inheritdoc />
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        string? path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
+        return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.Runtime;
+
+// Design: the cycle is what a driver calls once per period from its real-time thread. It reads the
+// current Schedule with one acquire load (so a schedule published by a reload is taken whole at a block
+// boundary), then runs each step: gather inputs (sum of upstream channels; aliased single links cost
+// nothing), call the node inside try/catch (an exception mutes that node only), and account time.
+// Nothing here allocates, locks or blocks; counters are plain fields written by this thread alone and
+// read by others with Volatile.Read.
+
+/// <summary>Runs one clock domain of the graph, one block per <see cref="Run"/>.</summary>
+internal sealed class DomainCycle : IGraphCycle
+{
+    /// <summary>Blocks after which the audio thread counts as warmed up (allocation is measured from then on).</summary>
+    public const int WarmUpBlocks = 64;
+
+    private readonly double _sampleRate;
+    private readonly int _maxBlockFrames;
+    private readonly bool _offline;
+    private readonly long _maxFrames;
+    private readonly bool _measureNodes;
+    private Schedule _schedule;
+    private volatile bool _stopRequested;
+    private long _frameTime;
+    private long _cycles;
+    private long _xruns;
+    private long _lastTicks;
+    private long _maxTicks;
+    private long _totalTicks;
+    private long _allocatedAtWarmUp = -1;
+    private long _allocatedLast;
+    private int _ended;
+
+    public DomainCycle(Schedule schedule, double sampleRate, int maxBlockFrames, bool offline, long maxFrames, bool measureNodes)
+    {
+        _schedule = schedule;
+        _sampleRate = sampleRate;
+        _maxBlockFrames = maxBlockFrames;
+        _offline = offline;
+        _maxFrames = maxFrames <= 0 ? long.MaxValue : maxFrames;
+        _measureNodes = measureNodes;
+    }
+
+    /// <summary>Completes once the cycle has ended (all finite sources ended, duration reached, or stop requested).</summary>
+    public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public long FrameTime => Volatile.Read(ref _frameTime);
+
+    public long Cycles => Volatile.Read(ref _cycles);
+
+    public long Xruns => Volatile.Read(ref _xruns);
+
+    public long LastCycleTicks => Volatile.Read(ref _lastTicks);
+
+    public long MaxCycleTicks => Volatile.Read(ref _maxTicks);
+
+    public long TotalCycleTicks => Volatile.Read(ref _totalTicks);
+
+    /// <summary>Bytes the audio thread allocated after warm-up (-1 before warm-up).</summary>
+    public long AllocatedSinceWarmUp
+    {
+        get
+        {
+            long start = Volatile.Read(ref _allocatedAtWarmUp);
+            return start < 0 ? -1 : Volatile.Read(ref _allocatedLast) - start;
+        }
+    }
+
+    public Schedule Schedule => Volatile.Read(ref _schedule);
+
+    /// <summary>Publishes a new schedule; the audio thread takes it at its next block. Audio thread: no.</summary>
+    public void Publish(Schedule schedule) => Volatile.Write(ref _schedule, schedule);
+
+    public void RequestStop() => _stopRequested = true;
+
+    public void WarmUp()
+    {
+        // Touch what the first period needs so JIT and thread statics are not paid in it.
+        _ = Stopwatch.GetTimestamp();
+        _ = GC.GetAllocatedBytesForCurrentThread();
+        _ = Volatile.Read(ref _schedule);
+    }
+
+    public void ReportXrun() => Volatile.Write(ref _xruns, _xruns + 1);
+
+    public bool Run(int frames)
+    {
+        if (_stopRequested || _ended != 0)
+        {
+            End();
+            return false;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        frames = (int)Math.Min(Math.Min(frames, _maxBlockFrames), _maxFrames - _frameTime);
+        Schedule schedule = Volatile.Read(ref _schedule);
+        NodeSlot[] slots = schedule.Slots;
+        ScheduleEntry[] steps = schedule.Steps;
+        for (int i = 0; i < steps.Length; i++)
+        {
+            NodeSlot slot = slots[steps[i].Node];
+            long t0 = _measureNodes ? Stopwatch.GetTimestamp() : 0;
+            if (steps[i].IsSink)
+            {
+                RunSink(slot, frames);
+            }
+            else
+            {
+                RunProcess(slot, frames);
+            }
+
+            if (_measureNodes)
+            {
+                slot.AddTicks(Stopwatch.GetTimestamp() - t0);
+            }
+        }
+
+        long frameTime = _frameTime + frames;
+        Volatile.Write(ref _frameTime, frameTime);
+        long cycles = _cycles + 1;
+        Volatile.Write(ref _cycles, cycles);
+        long ticks = Stopwatch.GetTimestamp() - start;
+        Volatile.Write(ref _lastTicks, ticks);
+        Volatile.Write(ref _totalTicks, _totalTicks + ticks);
+        if (ticks > _maxTicks && cycles > WarmUpBlocks)
+        {
+            Volatile.Write(ref _maxTicks, ticks);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        if (cycles == WarmUpBlocks)
+        {
+            Volatile.Write(ref _allocatedAtWarmUp, allocated);
+        }
+
+        Volatile.Write(ref _allocatedLast, allocated);
+        if (frameTime >= _maxFrames || AllSourcesEnded(schedule.FiniteSources))
+        {
+            End();
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool AllSourcesEnded(NodeSlot[] finite)
+    {
+        if (finite.Length == 0)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < finite.Length; i++)
+        {
+            if (!finite[i].Finite!.HasEnded && !finite[i].IsMuted)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            Ended.TrySetResult(); // once, at the end of the run: not steady state
+        }
+    }
+
+    private void RunProcess(NodeSlot slot, int frames)
+    {
+        if (slot.Decoupled is null)
+        {
+            slot.GatherInputs(frames);
+        }
+
+        if (slot.IsMuted)
+        {
+            slot.SilenceOutputs(frames);
+            return;
+        }
+
+        try
+        {
+            slot.Instance.Process(new ProcessContext(frames, _frameTime, _sampleRate, slot.Inputs, slot.Outputs, slot.Events, _offline));
+        }
+        catch (Exception ex)
+        {
+            slot.RecordFault(ex, _frameTime);
+            slot.SilenceOutputs(frames);
+        }
+    }
+
+    private void RunSink(NodeSlot slot, int frames)
+    {
+        slot.GatherInputs(frames);
+        if (slot.IsMuted)
+        {
+            return;
+        }
+
+        try
+        {
+            slot.Decoupled!.ProcessSink(new ProcessContext(frames, _frameTime, _sampleRate, slot.Inputs, slot.Outputs, slot.Events, _offline));
+        }
+        catch (Exception ex)
+        {
+            slot.RecordFault(ex, _frameTime);
+        }
+    }
+}

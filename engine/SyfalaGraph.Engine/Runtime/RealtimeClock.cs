@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Nodes;
+
+namespace SyfalaGraph.Engine.Runtime;
+
+// Design: a timer thread that runs one block per period against absolute deadlines, so timing errors do
+// not accumulate. On Linux it sleeps with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) — the same clock
+// as Stopwatch there — which wakes within tens of microseconds; elsewhere it sleeps to ~1 ms before the
+// deadline and spins the rest. A deadline missed by more than one period counts an xrun and re-anchors
+// the clock instead of running a burst of catch-up blocks.
+
+/// <summary>The <c>realtime</c> driver: paces blocks by a high-resolution timer at the graph's sample rate.</summary>
+internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) : IDriverNode
+{
+    private const int ClockMonotonic = 1;
+    private const int TimerAbsTime = 1;
+    private Thread? _thread;
+    private volatile bool _stop;
+
+    public double? ImposedSampleRate => null;
+
+    public int? ImposedBlockFrames => null;
+
+    public void Start(IGraphCycle cycle)
+    {
+        _thread = new Thread(() => Loop(cycle))
+        {
+            Name = "syfalagraph realtime clock",
+            IsBackground = true,
+            Priority = ThreadPriority.Highest,
+        };
+        _thread.Start();
+    }
+
+    public void Stop()
+    {
+        _stop = true;
+        _thread?.Join();
+    }
+
+    private void Loop(IGraphCycle cycle)
+    {
+        cycle.WarmUp();
+        double ticksPerBlock = blockFrames / sampleRate * Stopwatch.Frequency;
+        long anchor = Stopwatch.GetTimestamp();
+        long blocks = 0;
+        bool preciseSleep = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
+        while (!_stop)
+        {
+            if (!cycle.Run(blockFrames))
+            {
+                return;
+            }
+
+            blocks++;
+            long deadline = anchor + (long)(blocks * ticksPerBlock);
+            long now = Stopwatch.GetTimestamp();
+            if (now - deadline > ticksPerBlock)
+            {
+                cycle.ReportXrun();
+                anchor = now;
+                blocks = 0;
+                continue;
+            }
+
+            if (preciseSleep)
+            {
+                var ts = new TimeSpec { Seconds = deadline / 1_000_000_000, Nanoseconds = deadline % 1_000_000_000 };
+                while (ClockNanosleep(ClockMonotonic, TimerAbsTime, ref ts, IntPtr.Zero) == 4 /* EINTR */)
+                {
+                }
+            }
+            else
+            {
+                long remaining;
+                while ((remaining = deadline - Stopwatch.GetTimestamp()) > 0)
+                {
+                    if (remaining > Stopwatch.Frequency / 500)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else
+                    {
+                        Thread.SpinWait(50);
+                    }
+                }
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
+    private static partial int ClockNanosleep(int clockId, int flags, ref TimeSpec request, IntPtr remain);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}
