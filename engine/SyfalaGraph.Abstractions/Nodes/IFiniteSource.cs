@@ -7,6 +7,12 @@ namespace SyfalaGraph.Abstractions.Nodes;
 public interface IFiniteSource
 {
     /// <summary>
+    /// False when this instance does not end after all (a tone without a duration, a looping file): the
+    /// engine then ignores it when deciding whether the graph has ended. Fixed from construction on.
+    /// </summary>
+    bool IsFinite => true;
+
+    /// <summary>
     /// True once the node has output its last frame (it outputs silence from then on).
     /// Read from any thread; written by the audio thread.
     /// </summary>

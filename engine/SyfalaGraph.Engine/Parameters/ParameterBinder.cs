@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Engine.Graph;
@@ -15,11 +15,12 @@ namespace SyfalaGraph.Engine.Parameters;
 /// </summary>
 public static class ParameterBinder
 {
-    private static readonly ConcurrentDictionary<Type, IReadOnlyList<ParameterDescriptor>> Cache = new();
+    // Weak keys: a plugin's types must not be kept alive by this cache once its context is unloaded.
+    private static readonly ConditionalWeakTable<Type, IReadOnlyList<ParameterDescriptor>> Cache = new();
 
     /// <summary>The cached descriptors of <paramref name="recordType"/>.</summary>
     public static IReadOnlyList<ParameterDescriptor> Describe(Type recordType) =>
-        Cache.GetOrAdd(recordType, ParameterDescriptor.Describe);
+        Cache.GetValue(recordType, ParameterDescriptor.Describe);
 
     /// <summary>Binds and validates; returns null when any error was added to <paramref name="errors"/>.</summary>
     /// <param name="parametersType">The node type's parameters record.</param>

@@ -138,9 +138,38 @@ public sealed class PluginHost : IDisposable
             throw new InvalidOperationException($"no plugin assembly in {folder} (expected a .dll with its .deps.json, as `dotnet build` of a plugin project produces)");
         }
 
-        return candidates.Count == 1 ? candidates[0]
+        string main = candidates.Count == 1 ? candidates[0]
             : candidates.FirstOrDefault(c => Path.GetFileNameWithoutExtension(c).EndsWith("." + name, StringComparison.OrdinalIgnoreCase))
               ?? throw new InvalidOperationException($"several plugin assemblies in {folder}: {string.Join(", ", candidates.Select(Path.GetFileName))}; keep one per folder");
+        CheckDepsJson(Path.ChangeExtension(main, ".deps.json"));
+        return main;
+    }
+
+    /// <summary>
+    /// AssemblyDependencyResolver parses .deps.json in native code (hostpolicy), which aborts the whole process
+    /// on some malformed files; a broken plugin must not take the host down, so the file is checked here first.
+    /// </summary>
+    private static void CheckDepsJson(string path)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
+            System.Text.Json.JsonElement root = doc.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object
+                || !root.TryGetProperty("runtimeTarget", out System.Text.Json.JsonElement target)
+                || !target.TryGetProperty("name", out System.Text.Json.JsonElement targetName)
+                || targetName.ValueKind != System.Text.Json.JsonValueKind.String
+                || !root.TryGetProperty("targets", out System.Text.Json.JsonElement targets)
+                || !targets.TryGetProperty(targetName.GetString()!, out _)
+                || !root.TryGetProperty("libraries", out _))
+            {
+                throw new InvalidOperationException($"{path} is not a valid .deps.json (runtimeTarget, targets or libraries missing); rebuild the plugin");
+            }
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidOperationException($"{path} is not valid JSON: {ex.Message}", ex);
+        }
     }
 
     private string ShadowCopy(string folder, string name)

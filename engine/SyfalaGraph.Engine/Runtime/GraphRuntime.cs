@@ -268,7 +268,11 @@ public sealed class GraphRuntime : IDisposable
     private static AudioNode Construct(ResolvedNode node, IServiceProvider services)
     {
         AudioNode? instance = null;
-        Guard(node, "create", () => instance = (AudioNode)ActivatorUtilities.CreateInstance(services, node.Type.NodeType, node.Parameters));
+        // A node that needs no parameters may leave them out of its constructor.
+        bool takesParameters = node.Type.NodeType.GetConstructors()
+            .Any(c => c.GetParameters().Any(p => p.ParameterType.IsInstanceOfType(node.Parameters)));
+        object[] args = takesParameters ? [node.Parameters] : [];
+        Guard(node, "create", () => instance = (AudioNode)ActivatorUtilities.CreateInstance(services, node.Type.NodeType, args));
         return instance!;
     }
 

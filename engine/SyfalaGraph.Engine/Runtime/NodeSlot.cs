@@ -25,7 +25,7 @@ public sealed class NodeSlot
         _feeds = feeds;
         Events = events;
         Decoupled = instance as IDecoupledNode;
-        Finite = instance as IFiniteSource;
+        Finite = instance is IFiniteSource { IsFinite: true } finite ? finite : null;
     }
 
     /// <summary>The node as validated.</summary>

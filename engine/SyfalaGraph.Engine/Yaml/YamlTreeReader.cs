@@ -38,6 +38,13 @@ public static class YamlTreeReader
             string message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
             throw new GraphException([new GraphError(Pos(ex.Start, file), "YAML syntax error: " + Clean(message))]);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections ({ or [ left open).
+            Mark at = parser.Current?.Start ?? Mark.Empty;
+            throw new GraphException([new GraphError(at.Line > 0 ? Pos(at, file) : new SourcePosition(file, 1, 1),
+                "YAML syntax error: a { or [ on this line or above is not closed (check the brackets)")]);
+        }
     }
 
     private static YNode ReadNode(IParser parser, string file)
