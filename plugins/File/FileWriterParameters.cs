@@ -1,0 +1,94 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using SyfalaGraph.Abstractions.Parameters;
+using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Plugins.File.Interop;
+
+namespace SyfalaGraph.Plugins.File;
+
+/// <summary>Parameters of <see cref="FileWriterNode"/> (<c>file.writer</c>), bound from the node's YAML <c>params:</c>.</summary>
+public sealed record FileWriterParameters : NodeParameters
+{
+    /// <summary>The file to create (replaced when it exists; missing folders are created).</summary>
+    [Required]
+    [FilePath]
+    [Description("File to write (replaced if it exists; missing folders are created). Relative paths resolve against the graph file's folder.")]
+    public string Path { get; init; } = "";
+
+    /// <summary>The container; null to take it from the extension of <see cref="Path"/>.</summary>
+    [Description("Container: wav, aiff, flac, ogg, caf, w64, rf64 or au. Default: from the file's extension.")]
+    public AudioFileFormat? Format { get; init; }
+
+    /// <summary>The sample encoding; null for the container's default (pcm_24, or vorbis in ogg).</summary>
+    [Description("Sample encoding: pcm_16, pcm_24, pcm_32, float, double, vorbis (ogg), opus (ogg) or flac (= format flac, 24 bit). Default: pcm_24, vorbis for ogg.")]
+    public AudioFileSubtype? Subtype { get; init; }
+
+    /// <summary>Declares input <c>in</c>, whose channel count is that of the links into it (the file's channel count).</summary>
+    public override void DeclarePorts(PortLayout ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ports.Input("in", ChannelCount.FromLinks, "Audio to write; the file gets as many channels as are linked here.");
+    }
+
+    /// <summary>
+    /// Resolves the container and encoding and checks them with libsndfile's <c>sf_format_check</c>; the error
+    /// lists the encodings the container takes. Audio thread: no.
+    /// </summary>
+    public override IEnumerable<ParameterError> Validate()
+    {
+        if (string.IsNullOrEmpty(Path))
+        {
+            return [];
+        }
+
+        return TryResolveFormat(out _, out _, out ParameterError? error) ? [] : [error.Value];
+    }
+
+    /// <summary>
+    /// The libsndfile format code (container | subtype) these parameters ask for, checked with
+    /// <c>sf_format_check</c> (at 48 kHz stereo; the rate and channel count are checked again when the file is opened).
+    /// </summary>
+    internal bool TryResolveFormat(out int sfFormat, out AudioFileSubtype subtype, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out ParameterError? error)
+    {
+        sfFormat = 0;
+        subtype = default;
+        AudioFileFormat? container = Format ?? SoundFileFormats.FromExtension(Path) ?? Subtype switch
+        {
+            AudioFileSubtype.Flac => AudioFileFormat.Flac,
+            AudioFileSubtype.Vorbis or AudioFileSubtype.Opus => AudioFileFormat.Ogg,
+            _ => null,
+        };
+        if (container is not AudioFileFormat format)
+        {
+            error = new ParameterError("format",
+                $"cannot tell the file format from the extension '{System.IO.Path.GetExtension(Path)}' of '{Path}': set format to one of {SoundFileFormats.AllFormatNames}");
+            return false;
+        }
+
+        subtype = Subtype ?? SoundFileFormats.DefaultSubtype(format, Path);
+        if (!NativeLibraries.TryEnsure(SndFile.Library, out string? loadError))
+        {
+            error = new ParameterError("path", loadError);
+            return false;
+        }
+
+        string key = Subtype is null ? "format" : "subtype";
+        if (subtype == AudioFileSubtype.Flac && format != AudioFileFormat.Flac)
+        {
+            error = new ParameterError(key,
+                $"subtype flac means FLAC coding and needs format flac; valid subtypes for {SoundFileFormats.Name(format)}: {SoundFileFormats.ValidSubtypeNames(format)}");
+            return false;
+        }
+
+        sfFormat = SoundFileFormats.ContainerCode(format) | SoundFileFormats.SubtypeCode(subtype);
+        if (!SoundFileFormats.Check(sfFormat, 48000, 2))
+        {
+            error = new ParameterError(key,
+                $"subtype {SoundFileFormats.Name(subtype)} cannot be written in {SoundFileFormats.Name(format)} files; valid subtypes for {SoundFileFormats.Name(format)}: {SoundFileFormats.ValidSubtypeNames(format)}");
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+}
