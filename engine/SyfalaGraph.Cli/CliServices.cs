@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using SyfalaGraph.Engine.Plugins;
+
+namespace SyfalaGraph.Cli;
+
+/// <summary>The Generic Host every command runs in: logging to stderr, metrics, the plugin host.</summary>
+internal static class CliServices
+{
+    public static IHost BuildHost(bool verbose)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.ColorBehavior = Console.IsErrorRedirected ? LoggerColorBehavior.Disabled : LoggerColorBehavior.Default;
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<NodeTypeRegistry>();
+        return builder.Build();
+    }
+
+    /// <summary>Loads the plugins of <paramref name="pluginsOption"/> (or the default directory) into the host's registry.</summary>
+    public static PluginHost LoadPlugins(IHost host, string? pluginsOption)
+    {
+        var registry = host.Services.GetRequiredService<NodeTypeRegistry>();
+        ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SyfalaGraph.Plugins");
+        var plugins = new PluginHost(PluginHost.ResolveDirectory(pluginsOption), registry, logger);
+        plugins.LoadAll();
+        return plugins;
+    }
+}

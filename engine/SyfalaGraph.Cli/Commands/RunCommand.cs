@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Plugins;
+using SyfalaGraph.Engine.Runtime;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Cli.Commands;
+
+/// <summary><c>syfala-graph run GRAPH</c>: validates, builds and runs a graph until it ends, the duration passes, or Ctrl-C / SIGTERM.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        Argument<string> graph = CommonOptions.Graph();
+        Option<string?> plugins = CommonOptions.Plugins();
+        Option<bool> verbose = CommonOptions.Verbose();
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds of audio" };
+        var stats = new Option<bool>("--stats") { Description = "Print a live status table (cycle load, per-node time, xruns, faults) every second" };
+        var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, verbose };
+        command.SetAction((parse, token) => RunAsync(parse.GetValue(graph)!, parse.GetValue(plugins), parse.GetValue(duration),
+            parse.GetValue(stats), parse.GetValue(verbose), token));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string path, string? pluginsDir, double? duration, bool stats, bool verbose, CancellationToken token)
+    {
+        if (duration is <= 0)
+        {
+            Console.Error.WriteLine("--duration must be a positive number of seconds");
+            return ExitCodes.InvalidInput;
+        }
+
+        using IHost host = CliServices.BuildHost(verbose);
+        await host.StartAsync(token);
+        ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SyfalaGraph");
+        using PluginHost pluginHost = CliServices.LoadPlugins(host, pluginsDir);
+        ValidatedGraph graph;
+        try
+        {
+            graph = GraphValidator.LoadFile(path, host.Services.GetRequiredService<NodeTypeRegistry>());
+        }
+        catch (GraphException ex)
+        {
+            return GraphErrors.Report(ex);
+        }
+        catch (FileNotFoundException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return ExitCodes.InvalidInput;
+        }
+
+        GraphRuntime runtime;
+        try
+        {
+            runtime = GraphRuntime.Create(graph, host.Services, new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats });
+            runtime.Start();
+        }
+        catch (GraphRuntimeException ex)
+        {
+            logger.LogError("{Message}", ex.Message);
+            return ExitCodes.RuntimeFailure;
+        }
+
+        using (runtime)
+        {
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, lifetime.ApplicationStopping);
+            var wall = Stopwatch.StartNew();
+            bool offline = graph.Settings.Clock == ClockKind.Offline;
+            if (offline && !stats && !Console.IsErrorRedirected && runtime.LengthFrames is long length)
+            {
+                await ShowProgressAsync(runtime, length, stop.Token);
+            }
+            else
+            {
+                await WaitAsync(runtime, stats, stop.Token);
+            }
+
+            bool interrupted = !runtime.Completion.IsCompleted;
+            runtime.Stop(); // driver first, then services: writers drain and finalise their files
+            wall.Stop();
+            double audioSeconds = runtime.FramesProcessed / runtime.SampleRate;
+            logger.LogInformation(
+                "{How} after {Audio:F3} s of audio in {Wall:F3} s ({Factor:F1}x real time): {Cycles} blocks, {Xruns} xruns, {Faults} faults, " +
+                "block time mean {Mean:F1} us / max {Max:F1} us of a {Period:F0} us period, audio-thread allocations after warm-up: {Alloc} bytes",
+                interrupted ? "stopped" : "ended", audioSeconds, wall.Elapsed.TotalSeconds, audioSeconds / Math.Max(wall.Elapsed.TotalSeconds, 1e-9),
+                runtime.Cycles, runtime.Xruns, runtime.Faults, runtime.MeanCycleMicroseconds, runtime.MaxCycleMicroseconds, runtime.PeriodMicroseconds,
+                Math.Max(0, runtime.AudioThreadAllocatedBytes));
+            int code = runtime.Faults > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Success;
+            runtime.Dispose();
+            await host.StopAsync(CancellationToken.None);
+            return code;
+        }
+    }
+
+    private static async Task WaitAsync(GraphRuntime runtime, bool stats, CancellationToken token)
+    {
+        while (!runtime.Completion.IsCompleted && !token.IsCancellationRequested)
+        {
+            try
+            {
+                await runtime.Completion.WaitAsync(TimeSpan.FromSeconds(1), token);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (stats)
+            {
+                PrintStats(runtime);
+            }
+        }
+    }
+
+    private static async Task ShowProgressAsync(GraphRuntime runtime, long length, CancellationToken token)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        await console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
+            new RemainingTimeColumn()).StartAsync(async ctx =>
+        {
+            ProgressTask task = ctx.AddTask("rendering", maxValue: length);
+            while (!runtime.Completion.IsCompleted && !token.IsCancellationRequested)
+            {
+                task.Value = Math.Min(length, runtime.FramesProcessed);
+                try
+                {
+                    await runtime.Completion.WaitAsync(TimeSpan.FromMilliseconds(100), token);
+                }
+                catch (TimeoutException)
+                {
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            task.Value = length;
+        });
+    }
+
+    private static void PrintStats(GraphRuntime runtime)
+    {
+        // pw-top style: one line for the domain, one per node.
+        var inv = CultureInfo.InvariantCulture;
+        double period = runtime.PeriodMicroseconds;
+        Console.Error.WriteLine(string.Create(inv,
+            $"{runtime.FramesProcessed / runtime.SampleRate,9:F1}s  QUANT {runtime.BlockFrames}  RATE {runtime.SampleRate}  BUSY {runtime.LastCycleMicroseconds,7:F1}us  " +
+            $"LOAD {100 * runtime.LastCycleMicroseconds / period,5:F1}%  MAX {runtime.MaxCycleMicroseconds,7:F1}us  XRUN {runtime.Xruns}  ERR {runtime.Faults}"));
+        long cycles = Math.Max(1, runtime.Cycles);
+        foreach (NodeSlot slot in runtime.Slots)
+        {
+            double us = slot.ProcessTicks * 1e6 / Stopwatch.Frequency / cycles;
+            Console.Error.WriteLine(string.Create(inv,
+                $"    {slot.Id,-16} {slot.Node.Type.Name,-16} BUSY {us,7:F2}us  {100 * us / period,5:F1}%  {(slot.IsMuted ? "MUTED (faulted)" : "")}"));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace SyfalaGraph.Cli;
+
+/// <summary>Process exit codes of <c>syfala-graph</c>.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Success = 0;
+
+    /// <summary>The graph could not be built or run, or a node faulted while running.</summary>
+    public const int RuntimeFailure = 1;
+
+    /// <summary>Invalid input: a graph file error, a bad command line.</summary>
+    public const int InvalidInput = 2;
+}

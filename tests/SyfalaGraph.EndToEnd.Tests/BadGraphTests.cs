@@ -1,0 +1,50 @@
+namespace SyfalaGraph.EndToEnd.Tests;
+
+/// <summary>The corpus of malformed graphs: one file per error class, each with its expected <c>file:line:col: message</c>.</summary>
+public class BadGraphTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "BadGraphs");
+
+    public static TheoryData<string, string> Cases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string line in File.ReadAllLines(Path.Combine(Folder, "expected.txt")))
+        {
+            if (line.Length > 0 && !line.StartsWith('#'))
+            {
+                data.Add(line[..line.IndexOf(':', StringComparison.Ordinal)], line);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Corpus_covers_at_least_25_error_classes_and_every_file_has_an_expectation()
+    {
+        var files = Directory.GetFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order().ToList();
+        var expected = Cases().Select(c => c.Data.Item1).Order().ToList();
+        Assert.True(files.Count >= 25, $"only {files.Count} bad graphs");
+        Assert.Equal(files, expected);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Validate_reports_the_error_at_its_position_with_exit_code_2(string file, string expected)
+    {
+        Cli.Result r = Cli.Run(Folder, "validate", file);
+        Assert.Equal(2, r.ExitCode);
+        string[] lines = r.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith(expected, StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", r.StdErr, StringComparison.Ordinal); // never a stack trace
+        Assert.All(lines.SkipLast(1), l => Assert.StartsWith(file + ":", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Run_refuses_an_invalid_graph_with_exit_code_2_before_starting_anything()
+    {
+        Cli.Result r = Cli.Run(Folder, "run", "unknown-node-type.yaml");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("unknown-node-type.yaml:4:19: unknown node type 'gian'", r.StdErr, StringComparison.Ordinal);
+    }
+}

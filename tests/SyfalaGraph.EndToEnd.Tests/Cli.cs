@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using SyfalaGraph.Tests;
+
+namespace SyfalaGraph.EndToEnd.Tests;
+
+/// <summary>Runs the built <c>syfala-graph</c> as a separate process, as a user would; always stops it within a bound.</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    public static string Dll => Path.Combine(RepoPaths.CliBin, "syfala-graph.dll");
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, TimeSpan.FromSeconds(120), args);
+
+    public static Result Run(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        using Process p = Start(workingDirectory, args);
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit();
+            throw new TimeoutException($"syfala-graph {string.Join(' ', args)} did not finish in {timeout}: {stderr.Result}");
+        }
+
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Process Start(string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi) ?? throw new InvalidOperationException("cannot start dotnet");
+    }
+}

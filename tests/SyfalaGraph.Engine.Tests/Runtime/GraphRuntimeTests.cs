@@ -1,0 +1,180 @@
+using SyfalaGraph.Abstractions.Events;
+using SyfalaGraph.Engine.Runtime;
+using SyfalaGraph.Engine.Tests.TestNodes;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.Tests.Runtime;
+
+public class GraphRuntimeTests
+{
+    private static (GraphRuntime Runtime, CaptureNode Capture) RunToEnd(string yaml, double? duration = null)
+    {
+        ValidatedGraph g = TestGraphs.Load(yaml);
+        var runtime = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = duration });
+        runtime.Start();
+        Assert.True(TestGraphs.WaitForEnd(runtime, 30), "the graph did not end");
+        runtime.Stop();
+        return (runtime, (CaptureNode)runtime.GetNode("cap"));
+    }
+
+    [Fact]
+    public void Offline_clock_ends_exactly_at_the_finite_sources_length()
+    {
+        (GraphRuntime rt, CaptureNode cap) = RunToEnd("""
+            version: 1
+            settings: { block_frames: 64 }
+            nodes:
+              src: { type: test.counter, params: { length_frames: 1000 } }
+              cap: { type: test.capture }
+            links:
+              - src.out -> cap.in
+            """);
+        using (rt)
+        {
+            float[] got = cap.Drain();
+            Assert.Equal(1000, got.Length);
+            Assert.Equal(999f, got[^1]);
+            Assert.Equal(1000, rt.FramesProcessed);
+        }
+    }
+
+    [Fact]
+    public void Several_links_into_one_input_are_summed_channel_by_channel()
+    {
+        (GraphRuntime rt, CaptureNode cap) = RunToEnd("""
+            version: 1
+            nodes:
+              a:   { type: test.counter, params: { channels: 2, length_frames: 128 } }
+              b:   { type: test.counter, params: { channels: 2, length_frames: 128 } }
+              cap: { type: test.capture, params: { channels: 2 } }
+            links:
+              - a.out -> cap.in
+              - b.out[1] -> cap.in[0]
+            """);
+        using (rt)
+        {
+            float[] got = cap.Drain();
+            // frame 5: channel 0 = a[0] (5) + b[1] (1005); channel 1 = a[1] (1005)
+            Assert.Equal(5f + 1005f, got[10]);
+            Assert.Equal(1005f, got[11]);
+        }
+    }
+
+    [Fact]
+    public void Faulting_node_is_muted_counted_and_reported_while_the_rest_plays_on()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            nodes:
+              src:  { type: test.counter, params: { length_frames: 4096 } }
+              bad:  { type: test.pass, params: { fault_frame: 1024 } }
+              good: { type: test.pass }
+              cap:  { type: test.capture, params: { channels: 2 } }
+            links:
+              - src.out -> bad.in
+              - src.out -> good.in
+              - bad.out -> cap.in[0]
+              - good.out -> cap.in[1]
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services());
+        var faults = new List<NodeEvent>();
+        rt.EventReceived += e =>
+        {
+            if (e.Kind == NodeEventKind.Fault)
+            {
+                lock (faults)
+                {
+                    faults.Add(e);
+                }
+            }
+        };
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 30));
+        rt.Stop();
+        float[] got = ((CaptureNode)rt.GetNode("cap")).Drain();
+        Assert.Equal(4096 * 2, got.Length);
+        Assert.Equal(1023f, got[1023 * 2]);   // bad still played before its fault
+        Assert.Equal(0f, got[1024 * 2]);      // then muted
+        Assert.Equal(4095f, got[(4095 * 2) + 1]); // good played to the end
+        Assert.Equal(1, rt.Faults);
+        Assert.True(rt.Slots.Single(s => s.Id == "bad").IsMuted);
+        rt.Dispose(); // drains the event queue
+        Assert.Equal("bad", Assert.Single(faults).NodeId);
+    }
+
+    [Fact]
+    public void Decoupled_node_closes_a_loop_with_one_block_of_delay()
+    {
+        (GraphRuntime rt, CaptureNode cap) = RunToEnd("""
+            version: 1
+            settings: { block_frames: 32 }
+            nodes:
+              loop: { type: test.loop }
+              p:    { type: test.pass }
+              cap:  { type: test.capture }
+            links:
+              - loop.out -> p.in
+              - p.out -> loop.in
+              - p.out -> cap.in
+            """, duration: 320 / 48000.0);
+        using (rt)
+        {
+            float[] got = cap.Drain();
+            Assert.Equal(320, got.Length);
+            for (int block = 0; block < 10; block++)
+            {
+                Assert.Equal(block + 1f, got[block * 32]); // each block adds one to the previous block
+            }
+        }
+    }
+
+    [Fact]
+    public void Realtime_clock_paces_blocks_at_the_sample_rate()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            settings: { clock: realtime, sample_rate: 48000, block_frames: 64 }
+            nodes:
+              src: { type: test.counter }
+              cap: { type: test.capture }
+            links:
+              - src.out -> cap.in
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 0.5 });
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 10));
+        wall.Stop();
+        Assert.Equal(24000, rt.FramesProcessed);
+        // Paced, not free-running: 0.5 s of audio takes about 0.5 s (generous bounds: shared CI machine).
+        Assert.InRange(wall.Elapsed.TotalSeconds, 0.45, 2.0);
+    }
+
+    [Fact]
+    public void Tone_gain_mix_meter_chain_allocates_nothing_on_the_audio_thread_after_warm_up()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            settings: { block_frames: 64 }
+            nodes:
+              tone:  { type: tone, params: { channels: 2 } }
+              noise: { type: tone, params: { waveform: noise, amplitude: 0.1 } }
+              gain:  { type: gain, params: { gain_db: -6 } }
+              mix:   { type: mix, params: { inputs: 2, gain_db: [0, -12] } }
+              meter: { type: meter, params: { window_ms: 10 } }
+              cap:   { type: test.capture, params: { channels: 2 } }
+            links:
+              - tone.out -> gain.in
+              - gain.out -> mix.in0
+              - noise.out -> mix.in1
+              - mix.out -> meter.in
+              - meter.out -> cap.in
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 10_000 * 64 / 48000.0 });
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 60));
+        rt.Stop();
+        Assert.Equal(10_000, rt.Cycles);
+        Assert.Equal(0, rt.AudioThreadAllocatedBytes);
+    }
+}
