@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,6 +7,7 @@ using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Metrics;
 using SyfalaGraph.Engine.Validation;
 
 namespace SyfalaGraph.Engine.Runtime;
@@ -23,13 +25,14 @@ public sealed class GraphRuntime : IDisposable
     private readonly IDriverNode _driver;
     private readonly List<NodeSlot> _slots;
     private readonly Thread _dispatcher;
+    private readonly EngineMetrics _metrics;
     private volatile bool _dispatching = true;
     private bool _started;
     private bool _stopped;
     private bool _disposed;
 
     private GraphRuntime(ValidatedGraph graph, List<NodeSlot> slots, IDriverNode driver, DomainCycle cycle, EventQueue events,
-        double sampleRate, int blockFrames, ILogger logger)
+        double sampleRate, int blockFrames, ILogger logger, IMeterFactory? meterFactory)
     {
         Graph = graph;
         _slots = slots;
@@ -41,6 +44,7 @@ public sealed class GraphRuntime : IDisposable
         _logger = logger;
         _dispatcher = new Thread(DispatchLoop) { Name = "syfalagraph events", IsBackground = true };
         _dispatcher.Start();
+        _metrics = new EngineMetrics(this, meterFactory);
     }
 
     /// <summary>Raised on the event dispatcher thread (never the audio thread) for every node event.</summary>
@@ -143,7 +147,7 @@ public sealed class GraphRuntime : IDisposable
             var cycle = new DomainCycle(schedule, rate, block, offline, maxFrames, options.MeasureNodeTimes);
             logger.LogInformation("graph {File}: {Nodes} nodes, {Links} links, {Rate} Hz, {Block} frames per block, clock {Clock}",
                 graph.Document.FilePath, slots.Count, graph.Links.Count, rate, block, s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
-            return new GraphRuntime(graph, slots, driver, cycle, events, rate, block, logger);
+            return new GraphRuntime(graph, slots, driver, cycle, events, rate, block, logger, services.GetService<IMeterFactory>());
         }
         catch
         {
@@ -263,6 +267,7 @@ public sealed class GraphRuntime : IDisposable
 
         _dispatching = false;
         _dispatcher.Join();
+        _metrics.Dispose();
     }
 
     private static AudioNode Construct(ResolvedNode node, IServiceProvider services)

@@ -177,4 +177,39 @@ public class GraphRuntimeTests
         Assert.Equal(10_000, rt.Cycles);
         Assert.Equal(0, rt.AudioThreadAllocatedBytes);
     }
+
+    [Fact]
+    public void Runtime_publishes_cycles_and_faults_on_the_SyfalaGraph_meter()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            nodes:
+              src: { type: test.counter, params: { length_frames: 6400 } }
+              bad: { type: test.pass, params: { fault_frame: 0 } }
+            links:
+              - src.out -> bad.in
+            """);
+        using var services = TestGraphs.Services();
+        using var rt = GraphRuntime.Create(g, services);
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 30));
+        rt.Stop();
+        var seen = new Dictionary<string, long>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (i, l) =>
+            {
+                if (i.Meter.Name == "SyfalaGraph")
+                {
+                    l.EnableMeasurementEvents(i);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, value, tags, _) => seen[i.Name] = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        Assert.Equal(100, seen["syfalagraph.cycles"]);
+        Assert.Equal(6400, seen["syfalagraph.frames"]);
+        Assert.Equal(1, seen["syfalagraph.node.faults"]);
+    }
 }
