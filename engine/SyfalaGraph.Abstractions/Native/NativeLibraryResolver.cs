@@ -75,6 +75,12 @@ public static class NativeLibraryResolver
             }
         }
 
+        if (files.Count == 0)
+        {
+            error = $"native library '{name}' has no file name for this platform";
+            return false;
+        }
+
         error = OperatingSystem.IsLinux()
             ? $"{files[0]} is not installed: install the package {info.DebianPackage} (Debian/Ubuntu: apt-get install {info.DebianPackage})"
             : $"none of {string.Join(", ", files)} could be loaded: install {info.Name}";

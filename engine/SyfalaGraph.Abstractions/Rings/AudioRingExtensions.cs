@@ -15,6 +15,11 @@ public static class AudioRingExtensions
     public static bool TryWriteFrames(this RingProducer<float> producer, AudioBuffer source, int frames)
     {
         int channels = source.Channels;
+        if (channels == 0)
+        {
+            return true; // nothing to move (a port with no channels)
+        }
+
         if (!producer.TryBeginWrite(frames * channels, out Span<float> first, out Span<float> second))
         {
             return false;
@@ -33,6 +38,11 @@ public static class AudioRingExtensions
     public static bool TryReadFrames(this RingConsumer<float> consumer, AudioBuffer destination, int frames)
     {
         int channels = destination.Channels;
+        if (channels == 0)
+        {
+            return true;
+        }
+
         if (!consumer.TryBeginRead(frames * channels, out ReadOnlySpan<float> first, out ReadOnlySpan<float> second))
         {
             return false;

@@ -74,19 +74,28 @@ public sealed class RingConsumer<T>
     }
 
     /// <summary>Frees <paramref name="count"/> items (read in place, or skipped) for the producer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than is readable (a programming error).</exception>
     public void Release(int count)
     {
+        if ((uint)count > (uint)(Volatile.Read(ref _ring.Tail.Value) - _head))
+        {
+            ThrowCount();
+        }
+
         _head += count;
         Volatile.Write(ref _ring.Head.Value, _head); // release: reads done before the slots are handed back
     }
 
-    /// <summary>Discards up to <paramref name="count"/> available items; returns how many.</summary>
+    /// <summary>Discards up to <paramref name="count"/> available items (a negative count discards none); returns how many.</summary>
     public int Skip(int count)
     {
-        int n = Math.Min(count, AvailableToRead);
+        int n = Math.Clamp(count, 0, AvailableToRead);
         Release(n);
         return n;
     }
+
+    private static void ThrowCount() =>
+        throw new ArgumentOutOfRangeException("count", "Cannot release a negative count or more items than are readable.");
 
     private bool HasData(int count)
     {

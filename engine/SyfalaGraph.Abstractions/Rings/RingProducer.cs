@@ -74,11 +74,20 @@ public sealed class RingProducer<T>
     }
 
     /// <summary>Publishes <paramref name="count"/> items written in place to the consumer.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than there is room for (a programming error).</exception>
     public void Commit(int count)
     {
+        if ((uint)count > (uint)(_ring.Buffer.Length - (_tail - Volatile.Read(ref _ring.Head.Value))))
+        {
+            ThrowCount();
+        }
+
         _tail += count;
         Volatile.Write(ref _ring.Tail.Value, _tail); // release: data before index
     }
+
+    private static void ThrowCount() =>
+        throw new ArgumentOutOfRangeException("count", "Cannot commit a negative count or more items than there is room for.");
 
     private bool HasRoom(int count)
     {
