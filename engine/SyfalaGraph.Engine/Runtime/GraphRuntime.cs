@@ -17,13 +17,14 @@ namespace SyfalaGraph.Engine.Runtime;
 /// the audio thread), wires their buffers, starts the service nodes and the driver, dispatches events off the
 /// audio thread, and shuts down in order (driver, then services — which finalise files — then disposal).
 /// </summary>
-public sealed class GraphRuntime : IDisposable
+public sealed partial class GraphRuntime : IDisposable
 {
     private readonly ILogger _logger;
     private readonly EventQueue _events;
     private readonly DomainCycle _cycle;
     private readonly IDriverNode _driver;
-    private readonly List<NodeSlot> _slots;
+    private readonly IServiceProvider _services;
+    private NodeSlot[] _slots;
     private readonly Thread _dispatcher;
     private readonly EngineMetrics _metrics;
     private volatile bool _dispatching = true;
@@ -31,10 +32,11 @@ public sealed class GraphRuntime : IDisposable
     private bool _stopped;
     private bool _disposed;
 
-    private GraphRuntime(ValidatedGraph graph, List<NodeSlot> slots, IDriverNode driver, DomainCycle cycle, EventQueue events,
+    private GraphRuntime(ValidatedGraph graph, IServiceProvider services, NodeSlot[] slots, IDriverNode driver, DomainCycle cycle, EventQueue events,
         double sampleRate, int blockFrames, ILogger logger, IMeterFactory? meterFactory)
     {
         Graph = graph;
+        _services = services;
         _slots = slots;
         _driver = driver;
         _cycle = cycle;
@@ -51,7 +53,7 @@ public sealed class GraphRuntime : IDisposable
     public event Action<NodeEvent>? EventReceived;
 
     /// <summary>The graph being run.</summary>
-    public ValidatedGraph Graph { get; }
+    public ValidatedGraph Graph { get; private set; }
 
     /// <summary>The domain's sample rate in Hz.</summary>
     public double SampleRate { get; }
@@ -60,7 +62,7 @@ public sealed class GraphRuntime : IDisposable
     public int BlockFrames { get; }
 
     /// <summary>The running nodes.</summary>
-    public IReadOnlyList<NodeSlot> Slots => _slots;
+    public IReadOnlyList<NodeSlot> Slots => Volatile.Read(ref _slots);
 
     /// <summary>Completes when the graph has ended (every finite source ended, the duration was reached, or <see cref="Stop"/>).</summary>
     public Task Completion => _cycle.Ended.Task;
@@ -75,7 +77,7 @@ public sealed class GraphRuntime : IDisposable
     public long Xruns => _cycle.Xruns;
 
     /// <summary>Exceptions caught from nodes on the audio thread.</summary>
-    public long Faults => _slots.Sum(s => s.Faults);
+    public long Faults => Slots.Sum(s => s.Faults);
 
     /// <summary>Events dropped because the event queue was full.</summary>
     public long EventsDropped => _events.Dropped;
@@ -98,12 +100,12 @@ public sealed class GraphRuntime : IDisposable
     /// <summary>The total length of the finite sources in frames, when known (for progress).</summary>
     public long? LengthFrames
     {
-        get => FiniteLength(_slots);
+        get => FiniteLength(Slots);
     }
 
     /// <summary>The instance of node <paramref name="id"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such node.</exception>
-    public AudioNode GetNode(string id) => _slots.FirstOrDefault(s => s.Id == id)?.Instance ?? throw new KeyNotFoundException(id);
+    public AudioNode GetNode(string id) => Slots.FirstOrDefault(s => s.Id == id)?.Instance ?? throw new KeyNotFoundException(id);
 
     /// <summary>
     /// Builds every node: constructs it through DI (<paramref name="services"/> supplies loggers, meters…),
@@ -131,9 +133,7 @@ public sealed class GraphRuntime : IDisposable
             var slots = BuildSlots(graph, instances, block, events);
             foreach (NodeSlot slot in slots)
             {
-                var ctx = new PrepareContext(slot.Id, rate, block, slot.Node.Inputs.Select(p => p.Channels).ToArray(),
-                    slot.Node.Outputs.Select(p => p.Channels).ToArray(), slot.Events, offline);
-                Guard(slot.Node, "prepare", () => slot.Instance.Prepare(ctx));
+                Prepare(slot, rate, block, offline);
             }
 
             IDriverNode driver = driverNode ?? (offline ? new OfflineClock(block) : new RealtimeClock(rate, block));
@@ -147,7 +147,7 @@ public sealed class GraphRuntime : IDisposable
             var cycle = new DomainCycle(schedule, rate, block, offline, maxFrames, options.MeasureNodeTimes);
             logger.LogInformation("graph {File}: {Nodes} nodes, {Links} links, {Rate} Hz, {Block} frames per block, clock {Clock}",
                 graph.Document.FilePath, slots.Count, graph.Links.Count, rate, block, s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
-            return new GraphRuntime(graph, slots, driver, cycle, events, rate, block, logger, services.GetService<IMeterFactory>());
+            return new GraphRuntime(graph, services, slots.ToArray(), driver, cycle, events, rate, block, logger, services.GetService<IMeterFactory>());
         }
         catch
         {
@@ -281,6 +281,13 @@ public sealed class GraphRuntime : IDisposable
         return instance!;
     }
 
+    private static void Prepare(NodeSlot slot, double rate, int block, bool offline)
+    {
+        var ctx = new PrepareContext(slot.Id, rate, block, slot.Node.Inputs.Select(p => p.Channels).ToArray(),
+            slot.Node.Outputs.Select(p => p.Channels).ToArray(), slot.Events, offline);
+        Guard(slot.Node, "prepare", () => slot.Instance.Prepare(ctx));
+    }
+
     private static void Guard(ResolvedNode? node, string what, Action action)
     {
         try
@@ -296,7 +303,7 @@ public sealed class GraphRuntime : IDisposable
         }
     }
 
-    private static long? FiniteLength(List<NodeSlot> slots)
+    private static long? FiniteLength(IEnumerable<NodeSlot> slots)
     {
         var finite = slots.Where(s => s.Finite is not null).Select(s => s.Finite!.LengthFrames).ToList();
         return finite.Count == 0 || finite.Any(l => l is null) ? null : finite.Max();
@@ -379,7 +386,7 @@ public sealed class GraphRuntime : IDisposable
         switch (e.Kind)
         {
             case NodeEventKind.Fault:
-                Exception? ex = _slots.FirstOrDefault(s => s.Id == e.NodeId)?.LastFault;
+                Exception? ex = Slots.FirstOrDefault(s => s.Id == e.NodeId)?.LastFault;
                 _logger.LogError("node '{Node}' threw on the audio thread at {Time:F3} s and was muted; the graph plays on: {Exception}", e.NodeId, seconds, ex);
                 break;
             case NodeEventKind.EndOfStream:

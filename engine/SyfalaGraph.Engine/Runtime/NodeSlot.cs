@@ -96,5 +96,12 @@ public sealed class NodeSlot
         Events.Publish(NodeEventKind.Fault, n, frameTime);
     }
 
+    /// <summary>Carries the fault state of the slot a kept instance ran in before a reload (a muted node stays muted).</summary>
+    internal void InheritFaults(NodeSlot previous)
+    {
+        LastFault = previous.LastFault;
+        Volatile.Write(ref _faults, previous.Faults);
+    }
+
     internal void AddTicks(long ticks) => Volatile.Write(ref _processTicks, _processTicks + ticks);
 }

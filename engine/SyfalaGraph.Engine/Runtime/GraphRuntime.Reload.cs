@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.Runtime;
+
+// Design: a reload is a diff by node id, applied without stopping the clock (DESIGN §5).
+// 1. Off the audio thread: nodes whose type, ports and parameters are unchanged keep their instance (and
+//    so their state: phase, ring contents, open files); changed parameters are offered live through
+//    AudioNode.TryUpdateParameters, and nodes that decline, or whose type or channel counts changed, are
+//    recreated; new nodes are constructed, prepared and (services) started. Buffers and slots are built anew.
+// 2. The new Schedule is published with one reference write; the audio thread takes it at its next block.
+// 3. Once the cycle counter shows a block ran on the new schedule, the replaced and removed instances are
+//    stopped and disposed — never while the audio thread might still call them.
+
+public sealed partial class GraphRuntime
+{
+    private readonly Lock _reloadGate = new();
+
+    /// <summary>
+    /// Applies <paramref name="next"/> to the running graph as a diff by node id, at a block boundary, without
+    /// stopping the clock. Audio thread: no. Calls are serialised.
+    /// </summary>
+    /// <returns>What changed.</returns>
+    /// <exception cref="NotSupportedException">The sample rate, block size or clock changed (the domain must restart).</exception>
+    /// <exception cref="GraphRuntimeException">A new node could not be built; the running graph is left untouched.</exception>
+    public ReloadSummary Apply(ValidatedGraph next)
+    {
+        lock (_reloadGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var watch = Stopwatch.StartNew();
+            if (next.Settings != Graph.Settings)
+            {
+                throw new NotSupportedException("settings changed (sample rate, block size or clock): the domain must restart to apply them");
+            }
+
+            bool offline = Graph.Settings.Clock == ClockKind.Offline;
+            HashSet<string> oldLinks = LinkKeys(Graph);
+            NodeSlot[] old = Slots.ToArray();
+            var oldById = old.ToDictionary(s => s.Id, StringComparer.Ordinal);
+            var instances = new List<AudioNode>();
+            var fresh = new List<AudioNode>();
+            var kept = new HashSet<AudioNode>();
+            int live = 0, recreated = 0, added = 0;
+            try
+            {
+                foreach (ResolvedNode node in next.Nodes)
+                {
+                    if (oldById.TryGetValue(node.Id, out NodeSlot? prev) && SameShape(prev.Node, node))
+                    {
+                        if (prev.Node.Definition.ParamsFingerprint == node.Definition.ParamsFingerprint)
+                        {
+                            instances.Add(prev.Instance);
+                            kept.Add(prev.Instance);
+                            continue;
+                        }
+
+                        if (prev.Instance.TryUpdateParameters(node.Parameters))
+                        {
+                            instances.Add(prev.Instance);
+                            kept.Add(prev.Instance);
+                            live++;
+                            continue;
+                        }
+
+                        recreated++;
+                    }
+                    else if (oldById.ContainsKey(node.Id))
+                    {
+                        recreated++;
+                    }
+                    else
+                    {
+                        added++;
+                    }
+
+                    AudioNode instance = Construct(node, _services);
+                    fresh.Add(instance);
+                    instances.Add(instance);
+                }
+
+                List<NodeSlot> slots = BuildSlots(next, instances, BlockFrames, _events);
+                foreach (NodeSlot slot in slots)
+                {
+                    if (kept.Contains(slot.Instance))
+                    {
+                        slot.InheritFaults(old.First(o => o.Instance == slot.Instance));
+                    }
+                    else
+                    {
+                        Prepare(slot, SampleRate, BlockFrames, offline);
+                    }
+                }
+
+                foreach (NodeSlot slot in slots.Where(s => !kept.Contains(s.Instance)))
+                {
+                    if (slot.Instance is IServiceNode service)
+                    {
+                        Guard(slot.Node, "start", service.Start);
+                    }
+                }
+
+                // Publish, then wait until the audio thread has run a block on the new schedule.
+                long before = _cycle.Cycles;
+                Volatile.Write(ref _slots, slots.ToArray());
+                _cycle.Publish(new Schedule(slots.ToArray(), next.Order.ToArray()));
+                WaitForBlockBoundary(before);
+                Graph = next;
+            }
+            catch
+            {
+                foreach (AudioNode n in fresh)
+                {
+                    StopAndDispose(n, "after a failed reload");
+                }
+
+                throw;
+            }
+
+            int removed = old.Count(o => !next.Nodes.Any(n => n.Id == o.Id));
+            foreach (NodeSlot o in old.Where(o => !kept.Contains(o.Instance)))
+            {
+                StopAndDispose(o.Instance, $"node '{o.Id}' after reload");
+            }
+
+            HashSet<string> newLinks = LinkKeys(next);
+            var summary = new ReloadSummary(added, removed, live, recreated,
+                newLinks.Except(oldLinks).Count() + oldLinks.Except(newLinks).Count(), watch.Elapsed);
+            return summary;
+        }
+    }
+
+    private static HashSet<string> LinkKeys(ValidatedGraph graph) => graph.Links.Select(l => l.Definition.ToString()).ToHashSet(StringComparer.Ordinal);
+
+    private static bool SameShape(ResolvedNode a, ResolvedNode b) =>
+        a.Type.NodeType == b.Type.NodeType
+        && a.Inputs.Select(p => p.Channels).SequenceEqual(b.Inputs.Select(p => p.Channels))
+        && a.Outputs.Select(p => p.Channels).SequenceEqual(b.Outputs.Select(p => p.Channels));
+
+    private void WaitForBlockBoundary(long before)
+    {
+        var wait = Stopwatch.StartNew();
+        var spin = new SpinWait();
+        while (_cycle.Cycles <= before + 1 && !_cycle.Ended.Task.IsCompleted && _started && !_stopped && wait.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            spin.SpinOnce(sleep1Threshold: 20);
+        }
+    }
+
+    private void StopAndDispose(AudioNode node, string what)
+    {
+        try
+        {
+            if (node is IServiceNode service && _started)
+            {
+                service.Stop();
+            }
+
+            node.Dispose();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError("disposing {What} failed: {Message}", what, ex.Message);
+        }
+    }
+}
