@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.HotReload;
 using SyfalaGraph.Engine.Plugins;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Validation;
@@ -22,13 +23,14 @@ internal static class RunCommand
         Option<bool> verbose = CommonOptions.Verbose();
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds of audio" };
         var stats = new Option<bool>("--stats") { Description = "Print a live status table (cycle load, per-node time, xruns, faults) every second" };
-        var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, verbose };
+        var watch = new Option<bool>("--watch") { Description = "Apply edits of the graph file while it runs (unchanged nodes keep playing)" };
+        var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, watch, verbose };
         command.SetAction((parse, token) => RunAsync(parse.GetValue(graph)!, parse.GetValue(plugins), parse.GetValue(duration),
-            parse.GetValue(stats), parse.GetValue(verbose), token));
+            parse.GetValue(stats), parse.GetValue(watch), parse.GetValue(verbose), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? pluginsDir, double? duration, bool stats, bool verbose, CancellationToken token)
+    private static async Task<int> RunAsync(string path, string? pluginsDir, double? duration, bool stats, bool watch, bool verbose, CancellationToken token)
     {
         if (duration is <= 0)
         {
@@ -71,6 +73,9 @@ internal static class RunCommand
         {
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, lifetime.ApplicationStopping);
+            using GraphFileWatcher? watcher = watch
+                ? new GraphFileWatcher(path, runtime, host.Services.GetRequiredService<NodeTypeRegistry>(), logger)
+                : null;
             var wall = Stopwatch.StartNew();
             bool offline = graph.Settings.Clock == ClockKind.Offline;
             if (offline && !stats && !Console.IsErrorRedirected && runtime.LengthFrames is long length)
@@ -82,6 +87,7 @@ internal static class RunCommand
                 await WaitAsync(runtime, stats, stop.Token);
             }
 
+            watcher?.Dispose();
             bool interrupted = !runtime.Completion.IsCompleted;
             runtime.Stop(); // driver first, then services: writers drain and finalise their files
             wall.Stop();

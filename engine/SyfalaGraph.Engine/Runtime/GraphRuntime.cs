@@ -286,6 +286,22 @@ public sealed partial class GraphRuntime : IDisposable
         var ctx = new PrepareContext(slot.Id, rate, block, slot.Node.Inputs.Select(p => p.Channels).ToArray(),
             slot.Node.Outputs.Select(p => p.Channels).ToArray(), slot.Events, offline);
         Guard(slot.Node, "prepare", () => slot.Instance.Prepare(ctx));
+        PrecompileAudioMethods(slot.Instance.GetType());
+    }
+
+    /// <summary>
+    /// JIT-compiles a node type's audio-thread entry points here, off the audio thread, so the first block
+    /// (or the first block after a reload) does not pay for it. Callees still compile on first use.
+    /// </summary>
+    private static void PrecompileAudioMethods(Type type)
+    {
+        foreach (System.Reflection.MethodInfo m in type.GetMethods(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public))
+        {
+            if (m.Name is nameof(AudioNode.Process) or nameof(IDecoupledNode.ProcessSink) && !m.IsAbstract && !m.ContainsGenericParameters)
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle);
+            }
+        }
     }
 
     private static void Guard(ResolvedNode? node, string what, Action action)

@@ -45,12 +45,21 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) 
         double ticksPerBlock = blockFrames / sampleRate * Stopwatch.Frequency;
         long anchor = Stopwatch.GetTimestamp();
         long blocks = 0;
+        bool first = true;
         bool preciseSleep = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
         while (!_stop)
         {
             if (!cycle.Run(blockFrames))
             {
                 return;
+            }
+
+            if (blocks == 0 && first)
+            {
+                // The first block pays one-time costs (first touches, remaining JIT): start the timeline after it.
+                first = false;
+                anchor = Stopwatch.GetTimestamp();
+                continue;
             }
 
             blocks++;

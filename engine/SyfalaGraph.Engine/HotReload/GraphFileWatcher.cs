@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Plugins;
+using SyfalaGraph.Engine.Runtime;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.HotReload;
+
+/// <summary>
+/// Watches a graph file and applies each saved version to a running <see cref="GraphRuntime"/> (DESIGN §5):
+/// changes are debounced; the folder is watched rather than the file so editors that save by writing a
+/// temporary file and renaming it are seen; an invalid file is reported with every <c>file:line:col</c>
+/// error and the running graph is left untouched. Reloads run one at a time on the watcher's own task.
+/// </summary>
+public sealed class GraphFileWatcher : IDisposable
+{
+    private readonly string _displayPath;
+    private readonly string _fullPath;
+    private readonly GraphRuntime _runtime;
+    private readonly NodeTypeRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly FileSystemWatcher _watcher;
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private string _lastText;
+    private bool _disposed;
+
+    /// <summary>Starts watching <paramref name="displayPath"/> (as the user typed it) for <paramref name="runtime"/>.</summary>
+    /// <param name="displayPath">The graph file.</param>
+    /// <param name="runtime">The running graph to apply changes to.</param>
+    /// <param name="registry">Node types used to validate new versions.</param>
+    /// <param name="logger">Where reloads and errors are reported.</param>
+    /// <param name="debounce">Quiet time after the last change before reloading (editors write in bursts).</param>
+    public GraphFileWatcher(string displayPath, GraphRuntime runtime, NodeTypeRegistry registry, ILogger logger, TimeSpan? debounce = null)
+    {
+        _displayPath = displayPath;
+        _fullPath = Path.GetFullPath(displayPath);
+        _runtime = runtime;
+        _registry = registry;
+        _logger = logger;
+        _lastText = File.ReadAllText(_fullPath);
+        Debounce = debounce ?? TimeSpan.FromMilliseconds(150);
+        _watcher = new FileSystemWatcher(Path.GetDirectoryName(_fullPath)!)
+        {
+            NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        _watcher.Changed += OnEvent;
+        _watcher.Created += OnEvent;
+        _watcher.Renamed += OnEvent;
+        _watcher.EnableRaisingEvents = true;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Raised after each successful reload, on the watcher's task.</summary>
+    public event Action<ReloadSummary>? Reloaded;
+
+    /// <summary>Raised after each rejected version (invalid file, or a change that needs a restart), on the watcher's task.</summary>
+    public event Action<string>? Rejected;
+
+    /// <summary>The debounce interval.</summary>
+    public TimeSpan Debounce { get; }
+
+    /// <summary>Reloads applied so far.</summary>
+    public int ReloadCount { get; private set; }
+
+    /// <summary>Stops watching; waits for a reload in progress.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _watcher.Dispose();
+        _stop.Cancel();
+        try
+        {
+            _loop.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+        _changed.Dispose();
+    }
+
+    private void OnEvent(object sender, FileSystemEventArgs e)
+    {
+        string? path = e is RenamedEventArgs r ? r.FullPath : e.FullPath;
+        if (string.Equals(path, _fullPath, StringComparison.Ordinal))
+        {
+            _changed.Release();
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        CancellationToken token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                await _changed.WaitAsync(token);
+                // Debounce: wait until no event arrived for the whole interval.
+                while (await _changed.WaitAsync(Debounce, token))
+                {
+                }
+
+                Reload();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Reload()
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(_fullPath);
+        }
+        catch (IOException ex)
+        {
+            _logger.LogWarning("reload: cannot read {File}: {Message}", _displayPath, ex.Message);
+            return;
+        }
+
+        if (text == _lastText)
+        {
+            return;
+        }
+
+        _lastText = text;
+        try
+        {
+            ValidatedGraph next = GraphValidator.Load(text, _displayPath, _fullPath, _registry);
+            ReloadSummary summary = _runtime.Apply(next);
+            ReloadCount++;
+            if (summary.IsEmpty)
+            {
+                _logger.LogInformation("reload: {File} is valid again; nothing to change", _displayPath);
+            }
+            else
+            {
+                _logger.LogInformation("reload: {Summary}", summary);
+            }
+
+            Reloaded?.Invoke(summary);
+        }
+        catch (GraphException ex)
+        {
+            foreach (GraphError e in ex.Errors)
+            {
+                _logger.LogError("{Error}", e.ToString());
+            }
+
+            _logger.LogError("reload: {File} has {Count} error(s); the running graph is unchanged", _displayPath, ex.Errors.Count);
+            Rejected?.Invoke(ex.Message);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or GraphRuntimeException)
+        {
+            _logger.LogError("reload: {Message}; the running graph is unchanged", ex.Message);
+            Rejected?.Invoke(ex.Message);
+        }
+    }
+}
