@@ -138,15 +138,8 @@ public static class SyfalaCodec
         message = default;
         consumed = 0;
         var reader = new PostcardReader(datagram);
-        error = reader.ReadVarUInt32(out uint variant);
-        if (error != DecodeError.None)
+        if (!TryReadVariant(ref reader, (uint)ClientMessageKind.Heartbeat, out uint variant, out error))
         {
-            return false;
-        }
-
-        if (variant > (uint)ClientMessageKind.Heartbeat)
-        {
-            error = DecodeError.UnknownVariant;
             return false;
         }
 
@@ -199,15 +192,8 @@ public static class SyfalaCodec
         message = default;
         consumed = 0;
         var reader = new PostcardReader(datagram);
-        error = reader.ReadVarUInt32(out uint variant);
-        if (error != DecodeError.None)
+        if (!TryReadVariant(ref reader, (uint)ServerMessageKind.Heartbeat, out uint variant, out error))
         {
-            return false;
-        }
-
-        if (variant > (uint)ServerMessageKind.Heartbeat)
-        {
-            error = DecodeError.UnknownVariant;
             return false;
         }
 
@@ -497,5 +483,23 @@ public static class SyfalaCodec
     {
         ThrowHelper.ThrowArgument("message", "A Connect message needs its StreamFormats.");
         return null!;
+    }
+
+    /// <summary>Reads the message's variant index (a varint) and checks it against the last known variant.</summary>
+    private static bool TryReadVariant(ref PostcardReader reader, uint lastVariant, out uint variant, out DecodeError error)
+    {
+        error = reader.ReadVarUInt32(out variant);
+        if (error != DecodeError.None)
+        {
+            return false;
+        }
+
+        if (variant > lastVariant)
+        {
+            error = DecodeError.UnknownVariant;
+            return false;
+        }
+
+        return true;
     }
 }
