@@ -25,9 +25,18 @@ public class WatchTests
         string file = Path.Combine(dir, "g.yaml");
         await File.WriteAllTextAsync(file, Graph, TestContext.Current.CancellationToken);
         using var p = Cli.Start(dir, "run", "g.yaml", "--watch");
-        Task<string> stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var output = new System.Text.StringBuilder();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        p.BeginErrorReadLine();
         try
         {
+            await PluginDropInTests.WaitForLog(output, "watching ", TestContext.Current.CancellationToken);
             async Task Edit(string text)
             {
                 await Task.Delay(700, TestContext.Current.CancellationToken);
@@ -51,12 +60,17 @@ public class WatchTests
             }
         }
 
-        string log = await stderr;
+        string log;
+        lock (output)
+        {
+            log = output.ToString();
+        }
+
         Assert.True(p.ExitCode == 0, log);
-        Assert.Contains("reload: +0 node(s), ~1 params live", log, StringComparison.Ordinal);
+        Assert.True(log.Contains("reload: +0 node(s), ~1 params live", StringComparison.Ordinal), log);
         Assert.True(log.Contains("g.yaml:11:1: YAML syntax error", StringComparison.Ordinal), log);
-        Assert.Contains("the running graph is unchanged", log, StringComparison.Ordinal);
-        Assert.Contains("reload: +1 node(s)", log, StringComparison.Ordinal);
+        Assert.True(log.Contains("the running graph is unchanged", StringComparison.Ordinal), log);
+        Assert.True(log.Contains("reload: +1 node(s)", StringComparison.Ordinal), log);
 
         (float[] s, int channels, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
         Assert.Equal(1, channels);

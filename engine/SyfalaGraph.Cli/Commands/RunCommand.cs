@@ -23,7 +23,7 @@ internal static class RunCommand
         Option<bool> verbose = CommonOptions.Verbose();
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds of audio" };
         var stats = new Option<bool>("--stats") { Description = "Print a live status table (cycle load, per-node time, xruns, faults) every second" };
-        var watch = new Option<bool>("--watch") { Description = "Apply edits of the graph file while it runs (unchanged nodes keep playing)" };
+        var watch = new Option<bool>("--watch") { Description = "Apply edits of the graph file, and new or rebuilt plugins, while it runs (unchanged nodes keep playing)" };
         var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, watch, verbose };
         command.SetAction((parse, token) => RunAsync(parse.GetValue(graph)!, parse.GetValue(plugins), parse.GetValue(duration),
             parse.GetValue(stats), parse.GetValue(watch), parse.GetValue(verbose), token));
@@ -76,6 +76,7 @@ internal static class RunCommand
             using GraphFileWatcher? watcher = watch
                 ? new GraphFileWatcher(path, runtime, host.Services.GetRequiredService<NodeTypeRegistry>(), logger)
                 : null;
+            using PluginDirectoryWatcher? pluginWatcher = watcher is null ? null : new PluginDirectoryWatcher(pluginHost, watcher, logger);
             var wall = Stopwatch.StartNew();
             bool offline = graph.Settings.Clock == ClockKind.Offline;
             if (offline && !stats && !Console.IsErrorRedirected && runtime.LengthFrames is long length)
@@ -87,6 +88,7 @@ internal static class RunCommand
                 await WaitAsync(runtime, stats, stop.Token);
             }
 
+            pluginWatcher?.Dispose();
             watcher?.Dispose();
             bool interrupted = !runtime.Completion.IsCompleted;
             runtime.Stop(); // driver first, then services: writers drain and finalise their files

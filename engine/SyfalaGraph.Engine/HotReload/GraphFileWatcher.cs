@@ -25,6 +25,7 @@ public sealed class GraphFileWatcher : IDisposable
     private readonly Task _loop;
     private string _lastText;
     private bool _disposed;
+    private readonly Lock _reloadLock = new();
 
     /// <summary>Starts watching <paramref name="displayPath"/> (as the user typed it) for <paramref name="runtime"/>.</summary>
     /// <param name="displayPath">The graph file.</param>
@@ -109,11 +110,32 @@ public sealed class GraphFileWatcher : IDisposable
                 {
                 }
 
-                Reload();
+                ReloadLocked();
             }
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Re-validates and applies the graph file now, even when its text did not change (the node types did: a
+    /// plugin was loaded or replaced). Blocks until applied or rejected. Audio thread: no.
+    /// </summary>
+    public void Retry()
+    {
+        lock (_reloadLock)
+        {
+            _lastText = "";
+            Reload();
+        }
+    }
+
+    private void ReloadLocked()
+    {
+        lock (_reloadLock)
+        {
+            Reload();
         }
     }
 
@@ -143,7 +165,7 @@ public sealed class GraphFileWatcher : IDisposable
             ReloadCount++;
             if (summary.IsEmpty)
             {
-                _logger.LogInformation("reload: {File} is valid again; nothing to change", _displayPath);
+                _logger.LogInformation("reload: {File}: nothing to change", _displayPath);
             }
             else
             {

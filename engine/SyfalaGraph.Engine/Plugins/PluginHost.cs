@@ -57,6 +57,26 @@ public sealed class PluginHost : IDisposable
         return failures;
     }
 
+    /// <summary>
+    /// Loads (or reloads, into a new context) the plugin in <paramref name="folder"/>. On a reload the previous
+    /// version's context is not unloaded here: the caller replaces that version's running nodes first, then calls
+    /// <see cref="UnloadContext"/> with <paramref name="previous"/>.
+    /// </summary>
+    public LoadedPlugin Load(string folder, out PluginLoadContext? previous)
+    {
+        string key = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar));
+        previous = _plugins.TryGetValue(key, out LoadedPlugin? old) ? old.Context : null;
+        return Load(folder);
+    }
+
+    /// <summary>Unloads a context whose nodes have all been disposed; returns a weak reference to verify its collection.</summary>
+    public static WeakReference UnloadContext(PluginLoadContext context)
+    {
+        var weak = new WeakReference(context);
+        context.Unload();
+        return weak;
+    }
+
     /// <summary>Loads (or reloads, into a new context) the plugin in <paramref name="folder"/>.</summary>
     public LoadedPlugin Load(string folder)
     {

@@ -277,7 +277,8 @@ public sealed partial class GraphRuntime : IDisposable
         bool takesParameters = node.Type.NodeType.GetConstructors()
             .Any(c => c.GetParameters().Any(p => p.ParameterType.IsInstanceOfType(node.Parameters)));
         object[] args = takesParameters ? [node.Parameters] : [];
-        Guard(node, "create", () => instance = (AudioNode)ActivatorUtilities.CreateInstance(services, node.Type.NodeType, args));
+        var provider = new NodeServiceProvider(services);
+        Guard(node, "create", () => instance = (AudioNode)ActivatorUtilities.CreateInstance(provider, node.Type.NodeType, args));
         return instance!;
     }
 

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using SyfalaGraph.Tests;
+
+namespace SyfalaGraph.EndToEnd.Tests;
+
+/// <summary>
+/// A plugin dropped into the watched plugins folder of a running engine: its node type becomes usable by a
+/// graph edit; a second build replaces the running nodes at a block boundary and the first version's
+/// load context is collected.
+/// </summary>
+public class PluginDropInTests
+{
+    private const string Graph = """
+        version: 1
+        settings: { clock: realtime, sample_rate: 48000, block_frames: 64 }
+        nodes:
+          tone: { type: tone, params: { frequency_hz: 440, amplitude: 0.25 } }
+          gain: { type: gain, params: { gain_db: 0 } }
+          out:  { type: file.writer, params: { path: out.wav, subtype: float } }
+        links:
+          - tone.out -> gain.in
+          - gain.out -> out.in
+
+        """;
+
+    [Fact]
+    public async Task Dropped_in_plugin_is_used_without_restart_and_a_rebuild_replaces_it_and_unloads_the_old_version()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string dir = RepoPaths.NewTempDir("dropin");
+        string project = Path.Combine(RepoPaths.Root, "tests", "ExamplePlugin");
+        string v1 = Path.Combine(dir, "build-v1"), v2 = Path.Combine(dir, "build-v2");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v2}\" -p:ExampleVersion=2 -nologo -v q");
+        string plugins = Path.Combine(dir, "plugins");
+        foreach (string name in new[] { "Core", "File" })
+        {
+            CopyDirectory(Path.Combine(RepoPaths.CliPlugins, name), Path.Combine(plugins, name));
+        }
+
+        string graph = Path.Combine(dir, "g.yaml");
+        await File.WriteAllTextAsync(graph, Graph, ct);
+        using Process p = Cli.Start(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
+        var log = new StringBuilder();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+        };
+        p.BeginErrorReadLine();
+        try
+        {
+            await WaitForLog(log, "watching ", ct);
+            CopyDirectory(v1, Path.Combine(plugins, "Invert"));
+            await WaitForLog(log, "plugin Invert loaded", ct);
+
+            await File.WriteAllTextAsync(graph, Graph
+                .Replace("  out:  {", "  inv:  { type: example.invert, params: { scale: -1 } }\n  out:  {", StringComparison.Ordinal)
+                .Replace("gain.out -> out.in", "gain.out -> inv.in\n  - inv.out -> out.in", StringComparison.Ordinal), ct);
+            await WaitForLog(log, "reload: +1 node(s)", ct);
+            await Task.Delay(500, ct);
+
+            CopyDirectory(v2, Path.Combine(plugins, "Invert"));
+            await WaitForLog(log, "plugin Invert reloaded", ct);
+            await WaitForLog(log, "previous version's context was unloaded and collected", ct);
+            await Task.Delay(500, ct);
+            TestAudio.Run("kill", $"-TERM {p.Id}");
+            Assert.True(p.WaitForExit(15_000));
+        }
+        finally
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+
+        string text;
+        lock (log)
+        {
+            text = log.ToString();
+        }
+
+        Assert.True(p.ExitCode == 0, text);
+        Assert.Contains("1 recreated", text, StringComparison.Ordinal); // the v1 node replaced by a v2 node
+        (float[] s, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
+        // v1 multiplies by scale (-1), v2 by scale x 2 (-2): the last half second peaks at 0.5, the first at 0.25.
+        Assert.InRange(s.Take(4800).Max(Math.Abs), 0.249f, 0.2501f);
+        Assert.InRange(s.TakeLast(4800).Max(Math.Abs), 0.499f, 0.5001f);
+        Assert.Contains(s, x => x is > 0.249f and < 0.2501f || x is < -0.249f and > -0.2501f); // v1's stretch was heard
+    }
+
+    internal static async Task WaitForLog(StringBuilder log, string text, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            lock (log)
+            {
+                if (log.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        lock (log)
+        {
+            Assert.Fail($"'{text}' did not appear in the log within 20 s:\n{log}");
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string dest = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest, overwrite: true);
+        }
+    }
+}
