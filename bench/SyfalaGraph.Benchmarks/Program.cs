@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using SyfalaGraph.Benchmarks.Engine;
+
+// `reload-latency` is a plain timed measurement (live clock + file watcher), not a BenchmarkDotNet benchmark.
+if (args.Length > 0 && args[0] == "reload-latency")
+{
+    return ReloadLatency.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
