@@ -31,8 +31,8 @@ public class PluginDropInTests
         string dir = RepoPaths.NewTempDir("dropin");
         string project = Path.Combine(RepoPaths.Root, "tests", "ExamplePlugin");
         string v1 = Path.Combine(dir, "build-v1"), v2 = Path.Combine(dir, "build-v2");
-        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -nologo -v q");
-        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v2}\" -p:ExampleVersion=2 -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -p:BuildProjectReferences=false -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v2}\" -p:ExampleVersion=2 -p:BuildProjectReferences=false -nologo -v q");
         string plugins = Path.Combine(dir, "plugins");
         foreach (string name in new[] { "Core", "File" })
         {
