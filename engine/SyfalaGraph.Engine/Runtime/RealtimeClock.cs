@@ -39,8 +39,19 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) 
         _thread?.Join();
     }
 
+    /// <summary>True when the clock thread got SCHED_FIFO real-time priority (Linux; needs root, CAP_SYS_NICE or an rtprio limit).</summary>
+    public bool RealtimePriority { get; private set; }
+
     private void Loop(IGraphCycle cycle)
     {
+        // Like JACK's and PipeWire's process threads: SCHED_FIFO, so building nodes or a busy machine does not
+        // preempt the audio. The kernel's RT throttling (sched_rt_runtime_us) still bounds a runaway node.
+        if (OperatingSystem.IsLinux())
+        {
+            var param = new SchedParam { Priority = 70 };
+            RealtimePriority = SchedSetScheduler(0, SchedFifo, ref param) == 0;
+        }
+
         cycle.WarmUp();
         double ticksPerBlock = blockFrames / sampleRate * Stopwatch.Frequency;
         long anchor = Stopwatch.GetTimestamp();
@@ -96,6 +107,17 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) 
                 }
             }
         }
+    }
+
+    private const int SchedFifo = 1;
+
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
+    private static partial int SchedSetScheduler(int pid, int policy, ref SchedParam param);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct SchedParam
+    {
+        public int Priority;
     }
 
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
