@@ -30,13 +30,17 @@ internal static class Cli
 
     public static Process Start(string workingDirectory, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        // Through coreutils env: a test run started from a background job inherits SIGINT as ignored, and .NET
+        // (rightly, as nohup expects) keeps an inherited SIG_IGN; the CLI is tested with default dispositions.
+        var psi = new ProcessStartInfo("env")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add("--default-signal=INT,TERM");
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(Dll);
         foreach (string a in args)
         {

@@ -30,6 +30,8 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableGauge("syfalagraph.cycle.duration", () => new Measurement<double>(runtime.LastCycleMicroseconds, graph), "us", "Processing time of the last block");
         _meter.CreateObservableGauge("syfalagraph.cycle.duration.max", () => new Measurement<double>(runtime.MaxCycleMicroseconds, graph), "us", "Longest block processing time after warm-up");
         _meter.CreateObservableGauge("syfalagraph.cycle.load", () => new Measurement<double>(runtime.LastCycleMicroseconds / runtime.PeriodMicroseconds, graph), "1", "Last block's processing time over the period");
+        _meter.CreateObservableCounter("syfalagraph.reloads", () => new Measurement<long>(runtime.Reloads, graph), "{reload}", "Graph reloads applied while running");
+        _meter.CreateObservableGauge("syfalagraph.reload.duration", () => new Measurement<double>(runtime.LastReloadMilliseconds, graph), "ms", "Last reload, from Apply to the new schedule running");
         _meter.CreateObservableCounter("syfalagraph.events.dropped", () => new Measurement<long>(runtime.EventsDropped, graph), "{event}", "Events dropped because the event queue was full");
     }
 

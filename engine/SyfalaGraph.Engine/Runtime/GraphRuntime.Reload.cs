@@ -18,6 +18,17 @@ namespace SyfalaGraph.Engine.Runtime;
 public sealed partial class GraphRuntime
 {
     private readonly Lock _reloadGate = new();
+    private long _reloads;
+    private long _lastReloadTicks;
+
+    /// <summary>Raised after each applied reload, on the thread that called <see cref="Apply"/> (never the audio thread).</summary>
+    public event Action<ReloadSummary>? Reloaded;
+
+    /// <summary>Reloads applied so far.</summary>
+    public long Reloads => Interlocked.Read(ref _reloads);
+
+    /// <summary>Duration of the last reload (from <see cref="Apply"/> to the new schedule running), in milliseconds.</summary>
+    public double LastReloadMilliseconds => Interlocked.Read(ref _lastReloadTicks) / (double)TimeSpan.TicksPerMillisecond;
 
     /// <summary>
     /// Applies <paramref name="next"/> to the running graph as a diff by node id, at a block boundary, without
@@ -129,6 +140,9 @@ public sealed partial class GraphRuntime
             HashSet<string> newLinks = LinkKeys(next);
             var summary = new ReloadSummary(added, removed, live, recreated,
                 newLinks.Except(oldLinks).Count() + oldLinks.Except(newLinks).Count(), watch.Elapsed);
+            Interlocked.Increment(ref _reloads);
+            Interlocked.Exchange(ref _lastReloadTicks, summary.Elapsed.Ticks);
+            Reloaded?.Invoke(summary);
             return summary;
         }
     }

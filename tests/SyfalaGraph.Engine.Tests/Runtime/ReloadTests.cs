@@ -23,6 +23,8 @@ public class ReloadTests
     {
         using var rt = GraphRuntime.Create(TestGraphs.Load(Base), TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 60 });
         object tone = rt.GetNode("tone"), gain = rt.GetNode("gain"), cap = rt.GetNode("cap");
+        var published = new List<ReloadSummary>();
+        rt.Reloaded += published.Add;
         rt.Start();
         await Task.Delay(200, TestContext.Current.CancellationToken);
 
@@ -38,6 +40,9 @@ public class ReloadTests
         await Task.Delay(200, TestContext.Current.CancellationToken);
         rt.Stop();
 
+        Assert.Equal([first, second], published);
+        Assert.Equal(2, rt.Reloads);
+        Assert.True(rt.LastReloadMilliseconds > 0);
         Assert.Same(tone, rt.GetNode("tone"));
         Assert.Same(gain, rt.GetNode("gain"));
         Assert.Same(cap, rt.GetNode("cap"));
