@@ -136,7 +136,7 @@ public sealed partial class GraphRuntime : IDisposable
                 Prepare(slot, rate, block, offline);
             }
 
-            IDriverNode driver = driverNode ?? (offline ? new OfflineClock(block) : new RealtimeClock(rate, block));
+            IDriverNode driver = driverNode ?? (offline ? new OfflineClock(block) : new RealtimeClock(rate, block, logger));
             long maxFrames = options.DurationSeconds is double d ? (long)Math.Round(d * rate) : 0;
             if (offline && FiniteLength(slots) is long length && (maxFrames == 0 || length < maxFrames))
             {

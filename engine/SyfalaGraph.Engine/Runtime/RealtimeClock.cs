@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Nodes;
 
 namespace SyfalaGraph.Engine.Runtime;
@@ -11,7 +12,7 @@ namespace SyfalaGraph.Engine.Runtime;
 // the clock instead of running a burst of catch-up blocks.
 
 /// <summary>The <c>realtime</c> driver: paces blocks by a high-resolution timer at the graph's sample rate.</summary>
-internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) : IDriverNode
+internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, ILogger logger) : IDriverNode
 {
     private const int ClockMonotonic = 1;
     private const int TimerAbsTime = 1;
@@ -39,9 +40,6 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) 
         _thread?.Join();
     }
 
-    /// <summary>True when the clock thread got SCHED_FIFO real-time priority (Linux; needs root, CAP_SYS_NICE or an rtprio limit).</summary>
-    public bool RealtimePriority { get; private set; }
-
     private void Loop(IGraphCycle cycle)
     {
         // Like JACK's and PipeWire's process threads: SCHED_FIFO, so building nodes or a busy machine does not
@@ -49,7 +47,11 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames) 
         if (OperatingSystem.IsLinux())
         {
             var param = new SchedParam { Priority = 70 };
-            RealtimePriority = SchedSetScheduler(0, SchedFifo, ref param) == 0;
+            if (SchedSetScheduler(0, SchedFifo, ref param) != 0)
+            {
+                // Said once, before the first block: not on the audio path.
+                logger.LogWarning("the realtime clock runs without real-time priority (SCHED_FIFO needs root, CAP_SYS_NICE or an rtprio limit): expect xruns under load");
+            }
         }
 
         cycle.WarmUp();
