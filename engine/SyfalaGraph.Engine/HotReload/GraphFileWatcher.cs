@@ -62,9 +62,6 @@ public sealed class GraphFileWatcher : IDisposable
     /// <summary>The debounce interval.</summary>
     public TimeSpan Debounce { get; }
 
-    /// <summary>Reloads applied so far.</summary>
-    public int ReloadCount { get; private set; }
-
     /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()
     {
@@ -162,7 +159,6 @@ public sealed class GraphFileWatcher : IDisposable
         {
             ValidatedGraph next = GraphValidator.Load(text, _displayPath, _fullPath, _registry);
             ReloadSummary summary = _runtime.Apply(next);
-            ReloadCount++;
             if (summary.IsEmpty)
             {
                 _logger.LogInformation("reload: {File}: nothing to change", _displayPath);

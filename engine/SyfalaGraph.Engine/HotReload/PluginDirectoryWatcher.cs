@@ -59,9 +59,6 @@ public sealed class PluginDirectoryWatcher : IDisposable
         _logger.LogInformation("watching {Dir} for new and rebuilt plugins", host.PluginsDirectory);
     }
 
-    /// <summary>Raised after a plugin folder was (re)loaded and the graph re-applied: plugin name, and whether the old version's context was collected (null for a new plugin).</summary>
-    public event Action<string, bool?>? PluginLoaded;
-
     /// <summary>The debounce interval.</summary>
     public TimeSpan Debounce { get; }
 
@@ -157,11 +154,9 @@ public sealed class PluginDirectoryWatcher : IDisposable
             return;
         }
 
-        bool? collected = null;
         if (previous is not null)
         {
-            collected = WaitCollected(previous, TimeSpan.FromSeconds(5));
-            if (collected == true)
+            if (WaitCollected(previous, TimeSpan.FromSeconds(5)))
             {
                 _logger.LogInformation("plugin {Name}: the previous version's context was unloaded and collected", name);
             }
@@ -170,8 +165,6 @@ public sealed class PluginDirectoryWatcher : IDisposable
                 _logger.LogWarning("plugin {Name}: the previous version's context is still referenced 5 s after unloading", name);
             }
         }
-
-        PluginLoaded?.Invoke(name, collected);
     }
 
     /// <summary>
