@@ -28,6 +28,9 @@ public class ReloadSoakTests
     // machine) asserts edits add at most baseline + 5 (5 % of the edits: absorbs the burstiness of noise between two
     // 2-3 s windows). The default asserts fewer xruns than half the edits over baseline: a reload that systematically
     // cost a block (>= 1 xrun per edit, ~100) fails either way. Blocks are never lost: the capture check is exact.
+    // Since the realtime clock thread runs SCHED_FIFO (as root here): 3 xruns during the edits vs 0 baseline in three
+    // runs, longest block 5-8 ms (JIT of new nodes' code on the audio thread); strict mode passes. The criterion
+    // "zero reload-attributable xruns" is still not met: that needs ahead-of-time compiled audio paths.
     private const long StrictXrunMargin = 5;
     private const long DefaultXrunMargin = Edits / 2;
 
