@@ -1,0 +1,362 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Plugins.PortAudio.Interop;
+
+namespace SyfalaGraph.Plugins.PortAudio;
+
+/// <summary>
+/// <c>portaudio.device</c>: an audio device opened through PortAudio (ALSA, JACK, OSS, …) as a duplex
+/// float32 interleaved callback stream that drives the graph (<c>settings.clock: &lt;this node's id&gt;</c>).
+/// </summary>
+/// <remarks>
+/// <para>Each PortAudio callback deinterleaves the captured frames into a staging buffer, runs the graph
+/// (<see cref="IGraphCycle.Run"/>) in chunks of at most <see cref="ImposedBlockFrames"/> frames, and interleaves
+/// what <see cref="ProcessSink"/> staged into PortAudio's output. <see cref="Process"/> (start of the block) copies
+/// the capture into output <c>capture</c>; <see cref="ProcessSink"/> (end of the block) copies input
+/// <c>playback</c> to the staging buffer.</para>
+/// <para>Status flags (input/output under/overflow) are counted as xruns. The callback is an
+/// <c>[UnmanagedCallersOnly]</c> function with a <see cref="GCHandle"/> to the node as user data; it does not
+/// allocate, lock or log.</para>
+/// </remarks>
+[NodeType("portaudio.device", typeof(PortAudioDeviceParameters), Description = "Audio device through PortAudio (ALSA, JACK, …): capture out, playback in; drives the graph as its clock.")]
+public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDriverNode
+{
+    private readonly PortAudioDeviceParameters _parameters;
+    private readonly ILogger _logger;
+    private string _nodeId = "portaudio.device";
+    private bool _acquired;
+    private int _device = PortAudioNative.paNoDevice;
+    private string _deviceName = "";
+    private double _sampleRate;
+    private int _maxBlockFrames;
+    private double _inputLatency;
+    private double _outputLatency;
+    private AudioBuffer? _captureStage;
+    private AudioBuffer? _playbackStage;
+    private IGraphCycle? _cycle;
+    private GCHandle _self;
+    private nint _stream;
+    private bool _warmedUp;
+    private bool _running;
+    private long _xruns;
+    private long _callbacks;
+    private long _callbackFrames;
+
+    /// <summary>Creates the node (the device is looked up in <see cref="Prepare"/>, opened in <see cref="Start"/>). Audio thread: no.</summary>
+    /// <param name="parameters">The validated parameters.</param>
+    /// <param name="logger">Where the opened stream's latency and rate are logged; optional.</param>
+    public PortAudioDeviceNode(PortAudioDeviceParameters parameters, ILogger<PortAudioDeviceNode>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = parameters;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Null: the device runs at the graph's sample rate (checked with <c>Pa_IsFormatSupported</c>).</summary>
+    public double? ImposedSampleRate => null;
+
+    /// <summary>The graph's block size: <c>frames_per_buffer</c>.</summary>
+    public int? ImposedBlockFrames => _parameters.FramesPerBuffer;
+
+    /// <summary>The PortAudio device index chosen in <see cref="Prepare"/> (-1 before).</summary>
+    public int DeviceIndex => _device;
+
+    /// <summary>The chosen device's name.</summary>
+    public string DeviceName => _deviceName;
+
+    /// <summary>Callbacks with an under/overflow status flag. Any thread.</summary>
+    public long Xruns => Volatile.Read(ref _xruns);
+
+    /// <summary>PortAudio callbacks so far. Any thread.</summary>
+    public long Callbacks => Volatile.Read(ref _callbacks);
+
+    /// <summary>Frames PortAudio asked for in callbacks so far. Any thread.</summary>
+    public long CallbackFrames => Volatile.Read(ref _callbackFrames);
+
+    /// <summary>The stream's actual input latency in seconds (after <see cref="Start"/>).</summary>
+    public double InputLatencySeconds => _inputLatency;
+
+    /// <summary>The stream's actual output latency in seconds (after <see cref="Start"/>).</summary>
+    public double OutputLatencySeconds => _outputLatency;
+
+    /// <summary>
+    /// Initialises PortAudio (reference-counted), finds the device, checks its channel counts and that it takes
+    /// float32 at the graph's rate, and allocates the staging buffers. Audio thread: no.
+    /// </summary>
+    /// <exception cref="NodeException">
+    /// PortAudio is missing; the host API, device or channel count does not exist (the message lists what does);
+    /// or the device does not take the graph's rate (the message gives its default rate).
+    /// </exception>
+    public override void Prepare(PrepareContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_acquired)
+        {
+            throw new InvalidOperationException("portaudio.device has already been prepared.");
+        }
+
+        _nodeId = context.NodeId;
+        NativeLibraries.Acquire();
+        _acquired = true;
+        _sampleRate = context.SampleRate;
+        _maxBlockFrames = context.MaxBlockFrames;
+        _device = DeviceCatalog.Resolve(_parameters);
+        PaDeviceInfo* info = PortAudioNative.GetDeviceInfo(_device);
+        _deviceName = Marshal.PtrToStringUTF8(info->Name) ?? "";
+        PaStreamParameters input = InputParameters(info);
+        PaStreamParameters output = OutputParameters(info);
+        int supported = PortAudioNative.IsFormatSupported(
+            _parameters.InputChannels > 0 ? &input : null,
+            _parameters.OutputChannels > 0 ? &output : null,
+            context.SampleRate);
+        if (supported != PortAudioNative.paFormatIsSupported)
+        {
+            throw new NodeException(
+                $"portaudio.device: device [{_device}] '{_deviceName}' does not take {context.SampleRate} Hz float32 with {_parameters.InputChannels} in / {_parameters.OutputChannels} out " +
+                $"({PortAudioNative.ErrorText(supported)}); its default sample rate is {info->DefaultSampleRate} Hz: set settings.sample_rate: {info->DefaultSampleRate}");
+        }
+
+        _captureStage = new AudioBuffer(Math.Max(1, _parameters.InputChannels), context.MaxBlockFrames);
+        _playbackStage = new AudioBuffer(Math.Max(1, _parameters.OutputChannels), context.MaxBlockFrames);
+    }
+
+    /// <summary>Opens the duplex stream (<c>Pa_OpenStream</c>), starts it and logs its actual latency and rate. Audio thread: no.</summary>
+    /// <exception cref="NodeException">The stream cannot be opened or started (PortAudio's reason).</exception>
+    /// <exception cref="InvalidOperationException">Called before <see cref="Prepare"/>, or twice.</exception>
+    public void Start(IGraphCycle cycle)
+    {
+        ArgumentNullException.ThrowIfNull(cycle);
+        if (!_acquired || _captureStage is null)
+        {
+            throw new InvalidOperationException("portaudio.device: Start before Prepare.");
+        }
+
+        if (_stream != 0)
+        {
+            throw new InvalidOperationException("portaudio.device has already been started.");
+        }
+
+        PaDeviceInfo* info = PortAudioNative.GetDeviceInfo(_device);
+        PaStreamParameters input = InputParameters(info);
+        PaStreamParameters output = OutputParameters(info);
+        _cycle = cycle;
+        _warmedUp = false;
+        _self = GCHandle.Alloc(this);
+        nint stream;
+        int error = PortAudioNative.OpenStream(&stream,
+            _parameters.InputChannels > 0 ? &input : null,
+            _parameters.OutputChannels > 0 ? &output : null,
+            _sampleRate, new CULong((nuint)_parameters.FramesPerBuffer), new CULong((nuint)PortAudioNative.paNoFlag),
+            &Callback, GCHandle.ToIntPtr(_self));
+        if (error != PortAudioNative.paNoError)
+        {
+            _self.Free();
+            throw new NodeException($"portaudio.device: cannot open device [{_device}] '{_deviceName}': {PortAudioNative.ErrorText(error)}");
+        }
+
+        _stream = stream;
+        PaStreamInfo* streamInfo = PortAudioNative.GetStreamInfo(stream);
+        if (streamInfo is not null)
+        {
+            _inputLatency = streamInfo->InputLatency;
+            _outputLatency = streamInfo->OutputLatency;
+        }
+
+        _running = true;
+        error = PortAudioNative.StartStream(stream);
+        if (error != PortAudioNative.paNoError)
+        {
+            Stop();
+            throw new NodeException($"portaudio.device: cannot start device [{_device}] '{_deviceName}': {PortAudioNative.ErrorText(error)}");
+        }
+
+        _logger.LogInformation(
+            "portaudio.device {Node}: [{Index}] '{Device}' running at {Rate} Hz, {Frames} frames per buffer, {In} in / {Out} out, latency in {InMs:F1} ms / out {OutMs:F1} ms",
+            _nodeId, _device, _deviceName, streamInfo is null ? _sampleRate : streamInfo->SampleRate, _parameters.FramesPerBuffer,
+            _parameters.InputChannels, _parameters.OutputChannels, _inputLatency * 1000, _outputLatency * 1000);
+    }
+
+    /// <summary>
+    /// Stops and closes the stream (<c>Pa_StopStream</c>, which returns after the last callback, then
+    /// <c>Pa_CloseStream</c>); no callback runs after this returns. Idempotent. Audio thread: no.
+    /// </summary>
+    public void Stop()
+    {
+        nint stream = _stream;
+        if (stream == 0)
+        {
+            return;
+        }
+
+        _stream = 0;
+        int error = PortAudioNative.StopStream(stream);
+        if (error != PortAudioNative.paNoError && _running)
+        {
+            _logger.LogWarning("portaudio.device {Node}: Pa_StopStream: {Error}", _nodeId, PortAudioNative.ErrorText(error));
+        }
+
+        error = PortAudioNative.CloseStream(stream);
+        if (error != PortAudioNative.paNoError)
+        {
+            _logger.LogWarning("portaudio.device {Node}: Pa_CloseStream: {Error}", _nodeId, PortAudioNative.ErrorText(error));
+        }
+
+        _running = false;
+        if (_self.IsAllocated)
+        {
+            _self.Free();
+        }
+
+        _logger.LogInformation("portaudio.device {Node}: stopped after {Callbacks} callbacks, {Frames} frames, {Xruns} xruns",
+            _nodeId, Callbacks, CallbackFrames, Xruns);
+    }
+
+    /// <summary>Copies the captured block into output <c>capture</c>. Audio thread: yes.</summary>
+    public override void Process(in ProcessContext context)
+    {
+        AudioBuffer? stage = _captureStage;
+        if (context.OutputCount == 0 || stage is null)
+        {
+            return;
+        }
+
+        int frames = context.Frames;
+        AudioBuffer output = context.OutputBuffer(0);
+        for (int c = 0; c < output.Channels; c++)
+        {
+            stage.GetChannel(c, frames).CopyTo(output.GetChannel(c, frames));
+        }
+    }
+
+    /// <summary>Copies input <c>playback</c> to the staging buffer the callback sends to the device. Audio thread: yes.</summary>
+    public void ProcessSink(in ProcessContext context)
+    {
+        AudioBuffer? stage = _playbackStage;
+        if (context.InputCount == 0 || stage is null)
+        {
+            return;
+        }
+
+        int frames = context.Frames;
+        AudioBuffer input = context.InputBuffer(0);
+        for (int c = 0; c < input.Channels; c++)
+        {
+            input.GetChannel(c, frames).CopyTo(stage.GetChannel(c, frames));
+        }
+    }
+
+    /// <summary>Stops the stream if needed and releases PortAudio (the last holder terminates it). Audio thread: no.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        Stop();
+        if (_acquired)
+        {
+            _acquired = false;
+            NativeLibraries.Release();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private PaStreamParameters InputParameters(PaDeviceInfo* info) => new()
+    {
+        Device = _device,
+        ChannelCount = _parameters.InputChannels,
+        SampleFormat = new CULong((nuint)PortAudioNative.paFloat32),
+        SuggestedLatency = _parameters.SuggestedLatencyMs is double ms ? ms / 1000.0 : info->DefaultLowInputLatency,
+        HostApiSpecificStreamInfo = 0,
+    };
+
+    private PaStreamParameters OutputParameters(PaDeviceInfo* info) => new()
+    {
+        Device = _device,
+        ChannelCount = _parameters.OutputChannels,
+        SampleFormat = new CULong((nuint)PortAudioNative.paFloat32),
+        SuggestedLatency = _parameters.SuggestedLatencyMs is double ms ? ms / 1000.0 : info->DefaultLowOutputLatency,
+        HostApiSpecificStreamInfo = 0,
+    };
+
+    // The PortAudio callback (real-time thread): no allocation, no lock, no logging, no exception escapes.
+    [UnmanagedCallersOnly]
+    private static int Callback(nint input, nint output, CULong frameCount, nint timeInfo, CULong statusFlags, nint userData)
+    {
+        try
+        {
+            var node = Unsafe.As<PortAudioDeviceNode>(GCHandle.FromIntPtr(userData).Target);
+            return node is null ? PortAudioNative.paAbort : node.OnCallback((float*)input, (float*)output, (int)frameCount.Value, statusFlags.Value);
+        }
+        catch
+        {
+            return PortAudioNative.paAbort;
+        }
+    }
+
+    private int OnCallback(float* input, float* output, int frames, nuint status)
+    {
+        IGraphCycle? cycle = _cycle;
+        AudioBuffer? capture = _captureStage;
+        AudioBuffer? playback = _playbackStage;
+        int inChannels = _parameters.InputChannels;
+        int outChannels = _parameters.OutputChannels;
+        if (cycle is null || capture is null || playback is null)
+        {
+            return PortAudioNative.paAbort;
+        }
+
+        if (!_warmedUp)
+        {
+            _warmedUp = true;
+            cycle.WarmUp();
+        }
+
+        if ((status & (nuint)(PortAudioNative.paInputUnderflow | PortAudioNative.paInputOverflow | PortAudioNative.paOutputUnderflow | PortAudioNative.paOutputOverflow)) != 0)
+        {
+            Volatile.Write(ref _xruns, _xruns + 1);
+            cycle.ReportXrun();
+        }
+
+        Volatile.Write(ref _callbacks, _callbacks + 1);
+        Volatile.Write(ref _callbackFrames, _callbackFrames + frames);
+        int done = 0;
+        bool keepGoing = true;
+        while (done < frames)
+        {
+            int chunk = Math.Min(frames - done, _maxBlockFrames);
+            if (inChannels > 0)
+            {
+                if (input is not null)
+                {
+                    capture.DeinterleaveFrom(new ReadOnlySpan<float>(input + (long)done * inChannels, chunk * inChannels), 0);
+                }
+                else
+                {
+                    capture.Clear(chunk);
+                }
+            }
+
+            playback.Clear(chunk);
+            keepGoing = cycle.Run(chunk);
+            if (outChannels > 0 && output is not null)
+            {
+                playback.InterleaveTo(new Span<float>(output + (long)done * outChannels, chunk * outChannels), 0);
+            }
+
+            done += chunk;
+            if (!keepGoing)
+            {
+                break;
+            }
+        }
+
+        if (done < frames && outChannels > 0 && output is not null)
+        {
+            new Span<float>(output + (long)done * outChannels, (frames - done) * outChannels).Clear();
+        }
+
+        return keepGoing ? PortAudioNative.paContinue : PortAudioNative.paComplete;
+    }
+}

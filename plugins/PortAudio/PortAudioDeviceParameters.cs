@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using SyfalaGraph.Abstractions.Parameters;
+using SyfalaGraph.Abstractions.Ports;
+
+namespace SyfalaGraph.Plugins.PortAudio;
+
+/// <summary>Parameters of <see cref="PortAudioDeviceNode"/> (<c>portaudio.device</c>), bound from the node's YAML <c>params:</c>.</summary>
+public sealed record PortAudioDeviceParameters : NodeParameters
+{
+    /// <summary>The device: a device index, or a case-insensitive substring of its name; empty for the default device.</summary>
+    [Description("Device index, or a case-insensitive part of the device name (e.g. 'sgnull', 'USB'). Empty: the host API's default device.")]
+    public string Device { get; init; } = "";
+
+    /// <summary>The host API (ALSA, JACK, OSS, …): a case-insensitive substring of its name; empty for any.</summary>
+    [Description("Host API to pick the device from (ALSA, JACK, OSS, CoreAudio, WASAPI…), matched case-insensitively. Empty: any.")]
+    public string HostApi { get; init; } = "";
+
+    /// <summary>Channels captured from the device into output <c>capture</c>; 0 for none.</summary>
+    [Description("Channels captured into output 'capture' (0: no capture).")]
+    [Range(0, 256)]
+    public int InputChannels { get; init; } = 2;
+
+    /// <summary>Channels played from input <c>playback</c>; 0 for none.</summary>
+    [Description("Channels played from input 'playback' (0: no playback).")]
+    [Range(0, 256)]
+    public int OutputChannels { get; init; } = 2;
+
+    /// <summary>Frames per callback, which is also the graph's block size.</summary>
+    [Description("Frames per PortAudio callback; also the graph's block size.")]
+    [Range(16, 8192)]
+    [Unit("frames")]
+    public int FramesPerBuffer { get; init; } = 256;
+
+    /// <summary>Suggested latency in milliseconds; null for the device's default low latency.</summary>
+    [Description("Suggested latency in ms passed to Pa_OpenStream. Default: the device's default low latency.")]
+    [Range(0.0, 10000.0)]
+    [Unit("ms")]
+    public double? SuggestedLatencyMs { get; init; }
+
+    /// <summary>Declares output <c>capture</c> (when <see cref="InputChannels"/> &gt; 0) and input <c>playback</c> (when <see cref="OutputChannels"/> &gt; 0).</summary>
+    public override void DeclarePorts(PortLayout ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        if (OutputChannels > 0)
+        {
+            ports.Input("playback", ChannelCount.Fixed(OutputChannels), "Audio sent to the device.");
+        }
+
+        if (InputChannels > 0)
+        {
+            ports.Output("capture", ChannelCount.Fixed(InputChannels), "Audio captured from the device.");
+        }
+    }
+
+    /// <summary>Requires at least one direction.</summary>
+    public override IEnumerable<ParameterError> Validate()
+    {
+        if (InputChannels == 0 && OutputChannels == 0)
+        {
+            return [new ParameterError("output_channels", "input_channels and output_channels are both 0: the device would do nothing")];
+        }
+
+        return [];
+    }
+}

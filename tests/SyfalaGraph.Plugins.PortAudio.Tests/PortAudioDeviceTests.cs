@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SyfalaGraph.Engine.Plugins;
+using SyfalaGraph.Engine.Runtime;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Plugins.PortAudio.Tests;
+
+public sealed class PortAudioDeviceTests
+{
+    private const string Graph = """
+        version: 1
+        settings:
+          sample_rate: 48000
+          clock: dev
+        nodes:
+          dev:  { type: portaudio.device, params: { device: DEVICE, host_api: HOSTAPI, input_channels: IN, output_channels: 2, frames_per_buffer: 256 } }
+          tone: { type: tone, params: { channels: 2 } }
+          gain: { type: gain, params: { gain_db: -6 } }
+        links:
+          - tone.out -> gain.in
+          - gain.out -> dev.playback
+        """;
+
+    private static string Yaml(string device = "sgnull", string hostApi = "ALSA", int inputChannels = 2) =>
+        Graph.Replace("DEVICE", device, StringComparison.Ordinal).Replace("HOSTAPI", hostApi, StringComparison.Ordinal)
+            .Replace("IN", inputChannels.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    private static ValidatedGraph Load(string yaml)
+    {
+        AlsaNull.Ensure();
+        var registry = new NodeTypeRegistry();
+        Assert.Empty(registry.AddAssembly(typeof(PortAudioDeviceNode).Assembly, "PortAudio"));
+        Assert.Empty(registry.AddAssembly(typeof(SyfalaGraph.Plugins.Core.GainNode).Assembly, "Core"));
+        return GraphValidator.Load(yaml, "g.yaml", Path.Combine(Path.GetTempPath(), "g.yaml"), registry);
+    }
+
+    private static ServiceProvider Services() => new ServiceCollection().AddLogging().AddMetrics().BuildServiceProvider();
+
+    [Fact]
+    public void Five_seconds_of_audio_through_the_alsa_null_device_run_without_xruns_or_allocation()
+    {
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(Yaml()), services, new RuntimeOptions { DurationSeconds = 5 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        Assert.Equal(256, runtime.BlockFrames);
+        var clock = Stopwatch.StartNew();
+        runtime.Start();
+        Assert.True(WaitForEnd(runtime));
+        double wall = clock.Elapsed.TotalSeconds;
+        runtime.Stop();
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"device [{node.DeviceIndex}] {node.DeviceName}: {runtime.FramesProcessed} frames in {runtime.Cycles} cycles, {node.Callbacks} callbacks " +
+            $"({node.CallbackFrames} frames), wall {wall:F3} s, xruns {runtime.Xruns}, allocated after warm-up {runtime.AudioThreadAllocatedBytes} B, " +
+            $"latency in {node.InputLatencySeconds * 1000:F1} ms / out {node.OutputLatencySeconds * 1000:F1} ms");
+        Assert.Equal("sgnull", node.DeviceName);
+        Assert.InRange(runtime.FramesProcessed, 5 * 48000 * 0.97, 5 * 48000 * 1.03);
+        Assert.Equal(0, runtime.Xruns);
+        Assert.Equal(0, node.Xruns);
+        Assert.Equal(0, runtime.Faults);
+        Assert.Equal(0, runtime.AudioThreadAllocatedBytes);
+    }
+
+    [Fact]
+    public void Stream_starts_and_stops_cleanly_three_times_in_a_row()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            using ServiceProvider services = Services();
+            using var runtime = GraphRuntime.Create(Load(Yaml()), services, new RuntimeOptions { DurationSeconds = 0.5 });
+            runtime.Start();
+            Assert.True(WaitForEnd(runtime));
+            runtime.Stop();
+            Assert.Equal(24000, runtime.FramesProcessed);
+        }
+    }
+
+    [Theory]
+    [InlineData("nosuch", "ALSA", 2, "no device matching 'nosuch'")]
+    [InlineData("sgnull", "ASIO", 2, "no host API 'ASIO'; available host APIs: ALSA")]
+    [InlineData("99", "ALSA", 2, "no device with index 99")]
+    [InlineData("sgnull", "ALSA", 200, "input_channels is 200")]
+    public void Bad_device_settings_fail_with_a_list_of_what_exists(string device, string hostApi, int inputChannels, string expected)
+    {
+        using ServiceProvider services = Services();
+        var ex = Assert.ThrowsAny<Exception>(() => GraphRuntime.Create(Load(Yaml(device, hostApi, inputChannels)), services));
+        string message = ex.ToString();
+        Assert.Contains(expected, message, StringComparison.Ordinal);
+        if (!expected.Contains("host API", StringComparison.Ordinal))
+        {
+            Assert.Contains("'sgnull' (ALSA", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Cli_exits_with_1_and_the_device_list_on_an_unknown_device()
+    {
+        string dir = Directory.CreateTempSubdirectory("sg-pa-").FullName;
+        string graph = Path.Combine(dir, "bad.yaml");
+        File.WriteAllText(graph, Yaml(device: "nosuch"));
+        string cli = Path.Combine(RepoRoot(), "engine", "SyfalaGraph.Cli", "bin", "Debug", "net10.0", "syfala-graph.dll");
+        Assert.True(File.Exists(cli), cli);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { cli, "run", graph, "--duration", "1" })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["ALSA_CONFIG_PATH"] = AlsaNull.Ensure();
+        using var p = Process.Start(psi)!;
+        Task<string> err = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(60_000));
+        string all = output + Await(err);
+        TestContext.Current.TestOutputHelper?.WriteLine(all);
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("no device matching 'nosuch'", all, StringComparison.Ordinal);
+        Assert.Contains("'sgnull' (ALSA", all, StringComparison.Ordinal);
+    }
+
+    private static bool WaitForEnd(GraphRuntime runtime) =>
+        runtime.Completion.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+    private static string Await(Task<string> task) => task.GetAwaiter().GetResult();
+
+    private static string RepoRoot()
+    {
+        string? d = AppContext.BaseDirectory;
+        while (d is not null && !File.Exists(Path.Combine(d, "SyfalaGraph.sln")))
+        {
+            d = Path.GetDirectoryName(d);
+        }
+
+        return d ?? throw new InvalidOperationException("repository root not found");
+    }
+}
