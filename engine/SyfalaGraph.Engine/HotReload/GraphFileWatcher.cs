@@ -20,11 +20,8 @@ public sealed class GraphFileWatcher : IDisposable
     private readonly NodeTypeRegistry _registry;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher _watcher;
-    private readonly SemaphoreSlim _changed = new(0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly DebouncedAction _reload;
     private string _lastText;
-    private bool _disposed;
     private readonly Lock _reloadLock = new();
 
     /// <summary>Starts watching <paramref name="displayPath"/> (as the user typed it) for <paramref name="runtime"/>.</summary>
@@ -49,8 +46,8 @@ public sealed class GraphFileWatcher : IDisposable
         _watcher.Changed += OnEvent;
         _watcher.Created += OnEvent;
         _watcher.Renamed += OnEvent;
+        _reload = new DebouncedAction(Debounce, ReloadLocked);
         _watcher.EnableRaisingEvents = true;
-        _loop = Task.Run(LoopAsync);
     }
 
     /// <summary>Raised after each successful reload, on the watcher's task.</summary>
@@ -65,24 +62,8 @@ public sealed class GraphFileWatcher : IDisposable
     /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
         _watcher.Dispose();
-        _stop.Cancel();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-        }
-
-        _stop.Dispose();
-        _changed.Dispose();
+        _reload.Dispose();
     }
 
     private void OnEvent(object sender, FileSystemEventArgs e)
@@ -90,28 +71,7 @@ public sealed class GraphFileWatcher : IDisposable
         string? path = e is RenamedEventArgs r ? r.FullPath : e.FullPath;
         if (string.Equals(path, _fullPath, StringComparison.Ordinal))
         {
-            _changed.Release();
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        CancellationToken token = _stop.Token;
-        try
-        {
-            while (true)
-            {
-                await _changed.WaitAsync(token);
-                // Debounce: wait until no event arrived for the whole interval.
-                while (await _changed.WaitAsync(Debounce, token))
-                {
-                }
-
-                ReloadLocked();
-            }
-        }
-        catch (OperationCanceledException)
-        {
+            _reload.Signal();
         }
     }
 

@@ -16,12 +16,9 @@ public sealed class PluginDirectoryWatcher : IDisposable
     private readonly GraphFileWatcher _graph;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher _watcher;
-    private readonly Dictionary<string, DateTime> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _changed = new(0);
-    private readonly Task _loop;
-    private bool _disposed;
+    private readonly DebouncedAction _reload;
 
     /// <summary>Starts watching <paramref name="host"/>'s plugins directory.</summary>
     /// <param name="host">The plugin host whose directory is watched.</param>
@@ -43,6 +40,7 @@ public sealed class PluginDirectoryWatcher : IDisposable
         _watcher.Changed += OnEvent;
         _watcher.Created += OnEvent;
         _watcher.Renamed += OnEvent;
+        _reload = new DebouncedAction(Debounce, ReloadPending);
         _watcher.Error += (_, e) => _logger.LogError("watching {Dir} failed: {Message}", host.PluginsDirectory, e.GetException().Message);
         _watcher.EnableRaisingEvents = true;
         // A folder that appeared between the first scan and the watch starting is picked up now.
@@ -50,39 +48,21 @@ public sealed class PluginDirectoryWatcher : IDisposable
         {
             if (!host.Plugins.ContainsKey(Path.GetFileName(folder)))
             {
-                _pending[Path.GetFileName(folder)] = DateTime.UtcNow;
-                _changed.Release();
+                Enqueue(Path.GetFileName(folder));
             }
         }
 
-        _loop = Task.Run(LoopAsync);
         _logger.LogInformation("watching {Dir} for new and rebuilt plugins", host.PluginsDirectory);
     }
 
     /// <summary>The debounce interval.</summary>
     public TimeSpan Debounce { get; }
 
-    /// <summary>Stops watching.</summary>
+    /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
         _watcher.Dispose();
-        _stop.Cancel();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(10));
-        }
-        catch (AggregateException)
-        {
-        }
-
-        _stop.Dispose();
-        _changed.Dispose();
+        _reload.Dispose();
     }
 
     private void OnEvent(object sender, FileSystemEventArgs e)
@@ -94,50 +74,39 @@ public sealed class PluginDirectoryWatcher : IDisposable
             return;
         }
 
-        lock (_gate)
-        {
-            _pending[folder] = DateTime.UtcNow;
-        }
-
         _logger.LogDebug("plugins directory: {Change} {Path}", e.ChangeType, e.FullPath);
-
-        _changed.Release();
+        Enqueue(folder);
     }
 
-    private async Task LoopAsync()
+    private void Enqueue(string folder)
     {
-        CancellationToken token = _stop.Token;
-        try
+        lock (_gate)
         {
-            while (true)
-            {
-                await _changed.WaitAsync(token);
-                while (await _changed.WaitAsync(Debounce, token))
-                {
-                }
-
-                string[] folders;
-                lock (_gate)
-                {
-                    folders = _pending.Keys.ToArray();
-                    _pending.Clear();
-                }
-
-                foreach (string folder in folders)
-                {
-                    try
-                    {
-                        Reload(Path.Combine(_host.PluginsDirectory, folder));
-                    }
-                    catch (Exception ex)
-                    {
-                        _logger.LogError("plugin folder {Folder}: reload failed: {Exception}", folder, ex);
-                    }
-                }
-            }
+            _pending.Add(folder);
         }
-        catch (OperationCanceledException)
+
+        _reload.Signal();
+    }
+
+    private void ReloadPending()
+    {
+        string[] folders;
+        lock (_gate)
         {
+            folders = _pending.ToArray();
+            _pending.Clear();
+        }
+
+        foreach (string folder in folders)
+        {
+            try
+            {
+                Reload(Path.Combine(_host.PluginsDirectory, folder));
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError("plugin folder {Folder}: reload failed: {Exception}", folder, ex);
+            }
         }
     }
 
