@@ -97,40 +97,15 @@ public class GraphRunTests
             links:
               - tone.out -> out.in
             """);
-        using var p = Cli.Start(dir, "run", "g.yaml");
-        var output = new System.Text.StringBuilder();
-        p.ErrorDataReceived += (_, e) =>
-        {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        p.BeginErrorReadLine();
         string outWav = Path.Combine(dir, "out.wav");
-        try
+        using (var run = new CliProcess(dir, "run", "g.yaml"))
         {
             // Start-up time varies with load: record for a second from the moment the graph runs.
-            await PluginDropInTests.WaitForLog(output, "graph ", TestContext.Current.CancellationToken);
+            await run.WaitForLogAsync("graph ", TestContext.Current.CancellationToken);
             await Task.Delay(1000, TestContext.Current.CancellationToken);
-            TestAudio.Run("kill", $"-{signal} {p.Id}");
-            Assert.True(p.WaitForExit(15_000), "syfala-graph did not stop within 15 s of SIG" + signal);
-        }
-        finally
-        {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
+            Assert.True(run.StopWith(signal) == 0, run.Log);
         }
 
-        string log;
-        lock (output)
-        {
-            log = output.ToString();
-        }
-
-        Assert.True(p.ExitCode == 0, log);
         double seconds = double.Parse(TestAudio.Run("soxi", $"-D \"{outWav}\"").Trim(), CultureInfo.InvariantCulture);
         Assert.InRange(seconds, 0.5, 60);
         (float[] samples, int channels, _) = TestAudio.ReadWithSox(outWav);

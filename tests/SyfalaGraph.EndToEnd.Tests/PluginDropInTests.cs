@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.EndToEnd.Tests;
@@ -41,78 +39,30 @@ public class PluginDropInTests
 
         string graph = Path.Combine(dir, "g.yaml");
         await File.WriteAllTextAsync(graph, Graph, ct);
-        using Process p = Cli.Start(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
-        var log = new StringBuilder();
-        p.ErrorDataReceived += (_, e) =>
-        {
-            lock (log)
-            {
-                log.AppendLine(e.Data);
-            }
-        };
-        p.BeginErrorReadLine();
-        try
-        {
-            await WaitForLog(log, "watching ", ct);
-            CopyDirectory(v1, Path.Combine(plugins, "Invert"));
-            await WaitForLog(log, "plugin Invert loaded", ct);
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
+        await run.WaitForLogAsync("watching ", ct);
+        CopyDirectory(v1, Path.Combine(plugins, "Invert"));
+        await run.WaitForLogAsync("plugin Invert loaded", ct);
 
-            await File.WriteAllTextAsync(graph, Graph
-                .Replace("  out:  {", "  inv:  { type: example.invert, params: { scale: -1 } }\n  out:  {", StringComparison.Ordinal)
-                .Replace("gain.out -> out.in", "gain.out -> inv.in\n  - inv.out -> out.in", StringComparison.Ordinal), ct);
-            await WaitForLog(log, "reload: +1 node(s)", ct);
-            await Task.Delay(500, ct);
+        await File.WriteAllTextAsync(graph, Graph
+            .Replace("  out:  {", "  inv:  { type: example.invert, params: { scale: -1 } }\n  out:  {", StringComparison.Ordinal)
+            .Replace("gain.out -> out.in", "gain.out -> inv.in\n  - inv.out -> out.in", StringComparison.Ordinal), ct);
+        await run.WaitForLogAsync("reload: +1 node(s)", ct);
+        await Task.Delay(500, ct);
 
-            CopyDirectory(v2, Path.Combine(plugins, "Invert"));
-            await WaitForLog(log, "plugin Invert reloaded", ct);
-            await WaitForLog(log, "previous version's context was unloaded and collected", ct);
-            await Task.Delay(500, ct);
-            TestAudio.Run("kill", $"-TERM {p.Id}");
-            Assert.True(p.WaitForExit(15_000));
-        }
-        finally
-        {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
-        }
-
-        string text;
-        lock (log)
-        {
-            text = log.ToString();
-        }
-
-        Assert.True(p.ExitCode == 0, text);
+        CopyDirectory(v2, Path.Combine(plugins, "Invert"));
+        await run.WaitForLogAsync("plugin Invert reloaded", ct);
+        await run.WaitForLogAsync("previous version's context was unloaded and collected", ct);
+        await Task.Delay(500, ct);
+        int exitCode = run.StopWith("TERM");
+        string text = run.Log;
+        Assert.True(exitCode == 0, text);
         Assert.Contains("1 recreated", text, StringComparison.Ordinal); // the v1 node replaced by a v2 node
         (float[] s, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
         // v1 multiplies by scale (-1), v2 by scale x 2 (-2): the last half second peaks at 0.5, the first at 0.25.
         Assert.InRange(s.Take(4800).Max(Math.Abs), 0.249f, 0.2501f);
         Assert.InRange(s.TakeLast(4800).Max(Math.Abs), 0.499f, 0.5001f);
         Assert.Contains(s, x => x is > 0.249f and < 0.2501f || x is < -0.249f and > -0.2501f); // v1's stretch was heard
-    }
-
-    internal static async Task WaitForLog(StringBuilder log, string text, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            lock (log)
-            {
-                if (log.ToString().Contains(text, StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(50, ct);
-        }
-
-        lock (log)
-        {
-            Assert.Fail($"'{text}' did not appear in the log within 20 s:\n{log}");
-        }
     }
 
     private static void CopyDirectory(string from, string to)

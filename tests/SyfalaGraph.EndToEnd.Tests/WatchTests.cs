@@ -24,49 +24,23 @@ public class WatchTests
         string dir = RepoPaths.NewTempDir("watch");
         string file = Path.Combine(dir, "g.yaml");
         await File.WriteAllTextAsync(file, Graph, TestContext.Current.CancellationToken);
-        using var p = Cli.Start(dir, "run", "g.yaml", "--watch");
-        var output = new System.Text.StringBuilder();
-        p.ErrorDataReceived += (_, e) =>
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch");
+        await run.WaitForLogAsync("watching ", TestContext.Current.CancellationToken);
+        async Task Edit(string text)
         {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
-        };
-        p.BeginErrorReadLine();
-        try
-        {
-            await PluginDropInTests.WaitForLog(output, "watching ", TestContext.Current.CancellationToken);
-            async Task Edit(string text)
-            {
-                await Task.Delay(700, TestContext.Current.CancellationToken);
-                await File.WriteAllTextAsync(file, text, TestContext.Current.CancellationToken);
-            }
-
-            await Edit(Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal));
-            await Edit(Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal) + "nodes: [\n");
-            string withMeter = Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal)
-                .Replace("  out:  {", "  level: { type: meter }\n  out:  {", StringComparison.Ordinal) + "  - gain.out -> level.in\n";
-            await Edit(withMeter);
             await Task.Delay(700, TestContext.Current.CancellationToken);
-            TestAudio.Run("kill", $"-TERM {p.Id}");
-            Assert.True(p.WaitForExit(15_000));
-        }
-        finally
-        {
-            if (!p.HasExited)
-            {
-                p.Kill(entireProcessTree: true);
-            }
+            await File.WriteAllTextAsync(file, text, TestContext.Current.CancellationToken);
         }
 
-        string log;
-        lock (output)
-        {
-            log = output.ToString();
-        }
-
-        Assert.True(p.ExitCode == 0, log);
+        await Edit(Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal));
+        await Edit(Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal) + "nodes: [\n");
+        string withMeter = Graph.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal)
+            .Replace("  out:  {", "  level: { type: meter }\n  out:  {", StringComparison.Ordinal) + "  - gain.out -> level.in\n";
+        await Edit(withMeter);
+        await Task.Delay(700, TestContext.Current.CancellationToken);
+        int exitCode = run.StopWith("TERM");
+        string log = run.Log;
+        Assert.True(exitCode == 0, log);
         Assert.True(log.Contains("reload: +0 node(s), ~1 params live", StringComparison.Ordinal), log);
         Assert.True(log.Contains("g.yaml:11:1: YAML syntax error", StringComparison.Ordinal), log);
         Assert.True(log.Contains("the running graph is unchanged", StringComparison.Ordinal), log);
