@@ -9,18 +9,7 @@ namespace SyfalaGraph.EndToEnd.Tests;
 /// </summary>
 public class PluginDropInTests
 {
-    private const string Graph = """
-        version: 1
-        settings: { clock: realtime, sample_rate: 48000, block_frames: 64 }
-        nodes:
-          tone: { type: tone, params: { frequency_hz: 440, amplitude: 0.25 } }
-          gain: { type: gain, params: { gain_db: 0 } }
-          out:  { type: file.writer, params: { path: out.wav, subtype: float } }
-        links:
-          - tone.out -> gain.in
-          - gain.out -> out.in
-
-        """;
+    private static readonly string Graph = RealtimeToneGraph.Yaml(0.25);
 
     [Fact]
     public async Task Dropped_in_plugin_is_used_without_restart_and_a_rebuild_replaces_it_and_unloads_the_old_version()

@@ -5,18 +5,7 @@ namespace SyfalaGraph.EndToEnd.Tests;
 /// <summary><c>syfala-graph run --watch</c>: edits of the graph file are applied while the audio keeps going.</summary>
 public class WatchTests
 {
-    private const string Graph = """
-        version: 1
-        settings: { clock: realtime, sample_rate: 48000, block_frames: 64 }
-        nodes:
-          tone: { type: tone, params: { frequency_hz: 440, amplitude: 0.5 } }
-          gain: { type: gain, params: { gain_db: 0 } }
-          out:  { type: file.writer, params: { path: out.wav, subtype: float } }
-        links:
-          - tone.out -> gain.in
-          - gain.out -> out.in
-
-        """;
+    private static readonly string Graph = RealtimeToneGraph.Yaml(0.5);
 
     [Fact]
     public async Task Edits_apply_live_invalid_versions_are_rejected_and_the_tone_stays_phase_continuous()
