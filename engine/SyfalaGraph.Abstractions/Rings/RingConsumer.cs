@@ -43,7 +43,7 @@ public sealed class RingConsumer<T>
     /// <summary>Reads as many items as are available, up to <paramref name="destination"/>.Length; returns how many.</summary>
     public int Read(Span<T> destination)
     {
-        int n = Math.Min(destination.Length, AvailableToRead);
+        int n = Math.Min(destination.Length, RefreshAvailable());
         if (n > 0)
         {
             GetReadSpans(n, out ReadOnlySpan<T> first, out ReadOnlySpan<T> second);
@@ -77,7 +77,8 @@ public sealed class RingConsumer<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than is readable (a programming error).</exception>
     public void Release(int count)
     {
-        if ((uint)count > (uint)(Volatile.Read(ref _ring.Tail.Value) - _head))
+        // Checked against the cached tail (never ahead of the real one): no shared cache line is touched here.
+        if ((uint)count > (uint)(_cachedTail - _head))
         {
             ThrowCount();
         }
@@ -89,13 +90,19 @@ public sealed class RingConsumer<T>
     /// <summary>Discards up to <paramref name="count"/> available items (a negative count discards none); returns how many.</summary>
     public int Skip(int count)
     {
-        int n = Math.Clamp(count, 0, AvailableToRead);
+        int n = Math.Clamp(count, 0, RefreshAvailable());
         Release(n);
         return n;
     }
 
     private static void ThrowCount() =>
         throw new ArgumentOutOfRangeException("count", "Cannot release a negative count or more items than are readable.");
+
+    private int RefreshAvailable()
+    {
+        _cachedTail = Volatile.Read(ref _ring.Tail.Value);
+        return (int)(_cachedTail - _head);
+    }
 
     private bool HasData(int count)
     {

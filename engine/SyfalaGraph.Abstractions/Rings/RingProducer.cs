@@ -43,7 +43,7 @@ public sealed class RingProducer<T>
     /// <summary>Writes as many of <paramref name="items"/> as fit; returns how many.</summary>
     public int Write(ReadOnlySpan<T> items)
     {
-        int n = Math.Min(items.Length, AvailableToWrite);
+        int n = Math.Min(items.Length, RefreshRoom());
         if (n > 0)
         {
             GetWriteSpans(n, out Span<T> first, out Span<T> second);
@@ -77,7 +77,8 @@ public sealed class RingProducer<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative or more than there is room for (a programming error).</exception>
     public void Commit(int count)
     {
-        if ((uint)count > (uint)(_ring.Buffer.Length - (_tail - Volatile.Read(ref _ring.Head.Value))))
+        // Checked against the cached head (never ahead of the real one): no shared cache line is touched here.
+        if ((uint)count > (uint)(_ring.Buffer.Length - (_tail - _cachedHead)))
         {
             ThrowCount();
         }
@@ -88,6 +89,12 @@ public sealed class RingProducer<T>
 
     private static void ThrowCount() =>
         throw new ArgumentOutOfRangeException("count", "Cannot commit a negative count or more items than there is room for.");
+
+    private int RefreshRoom()
+    {
+        _cachedHead = Volatile.Read(ref _ring.Head.Value);
+        return _ring.Buffer.Length - (int)(_tail - _cachedHead);
+    }
 
     private bool HasRoom(int count)
     {
