@@ -46,7 +46,7 @@ public class GainChainBenchmarks
         ValidatedGraph graph = GraphValidator.Load(Yaml(Nodes), "gain-chain.yaml", Path.Combine(Path.GetTempPath(), "gain-chain.yaml"), registry);
         _services = new ServiceCollection().AddLogging().AddMetrics().BuildServiceProvider();
         _runtime = GraphRuntime.Create(graph, _services);
-        var schedule = new Schedule(_runtime.Slots.ToArray(), graph.Order.ToArray());
+        var schedule = new Schedule(_runtime.Slots.ToArray(), graph.Order.ToArray(), [], []);
         _cycle = new DomainCycle(schedule, _runtime.SampleRate, _runtime.BlockFrames, offline: true, maxFrames: 0, measureNodes: false);
         _cycle.WarmUp();
         for (int i = 0; i < DomainCycle.WarmUpBlocks * 2; i++)

@@ -35,7 +35,15 @@ public static class AudioRingExtensions
     /// Reads <paramref name="frames"/> interleaved frames from the ring into the first frames of
     /// <paramref name="destination"/>; all or nothing (false and an underflow counted when fewer are available).
     /// </summary>
-    public static bool TryReadFrames(this RingConsumer<float> consumer, AudioBuffer destination, int frames)
+    public static bool TryReadFrames(this RingConsumer<float> consumer, AudioBuffer destination, int frames) =>
+        consumer.TryReadFrames(destination, 0, frames);
+
+    /// <summary>
+    /// Reads <paramref name="frames"/> interleaved frames from the ring into frames <paramref name="firstFrame"/>
+    /// .. +<paramref name="frames"/> of <paramref name="destination"/>; all or nothing (false and an underflow
+    /// counted when fewer are available).
+    /// </summary>
+    public static bool TryReadFrames(this RingConsumer<float> consumer, AudioBuffer destination, int firstFrame, int frames)
     {
         int channels = destination.Channels;
         if (channels == 0)
@@ -48,7 +56,7 @@ public static class AudioRingExtensions
             return false;
         }
 
-        ReadSplit(destination, first, second, channels);
+        ReadSplit(destination, firstFrame, first, second, channels);
         consumer.Release(frames * channels);
         return true;
     }
@@ -82,12 +90,12 @@ public static class AudioRingExtensions
         source.InterleaveTo(second, frame);
     }
 
-    private static void ReadSplit(AudioBuffer destination, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int channels)
+    private static void ReadSplit(AudioBuffer destination, int firstFrame, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int channels)
     {
         int wholeFrames = first.Length / channels;
-        destination.DeinterleaveFrom(first[..(wholeFrames * channels)], 0);
+        destination.DeinterleaveFrom(first[..(wholeFrames * channels)], firstFrame);
         int remainder = first.Length - (wholeFrames * channels);
-        int frame = wholeFrames;
+        int frame = firstFrame + wholeFrames;
         if (remainder > 0)
         {
             for (int c = 0; c < channels; c++)

@@ -20,7 +20,7 @@ internal static class NodesCommand
             using var host = CliServices.BuildHost(parse.GetValue(verbose));
             using PluginHost pluginHost = CliServices.LoadPlugins(host, parse.GetValue(plugins));
             var registry = host.Services.GetRequiredService<NodeTypeRegistry>();
-            if (registry.Types.Count == 0)
+            if (registry.Types.Values.All(t => t.PluginName == NodeTypeRegistry.BuiltInPluginName))
             {
                 Console.Error.WriteLine($"no node types loaded from {pluginHost.PluginsDirectory}");
                 return ExitCodes.RuntimeFailure;

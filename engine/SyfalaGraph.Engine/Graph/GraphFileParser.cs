@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Engine.Yaml;
 
 namespace SyfalaGraph.Engine.Graph;
@@ -13,7 +14,8 @@ public static partial class GraphFileParser
 {
     private static readonly string[] TopKeys = ["version", "settings", "nodes", "links"];
     private static readonly string[] SettingKeys = ["sample_rate", "block_frames", "clock"];
-    private static readonly string[] NodeKeys = ["type", "params"];
+    private static readonly string[] NodeKeys = ["type", "params", "clock"];
+    private static readonly string[] LinkKeys = ["link", "latency_frames", "quality"];
 
     /// <summary>Parses <paramref name="text"/>; errors are added to <paramref name="errors"/>.</summary>
     /// <param name="text">The YAML text.</param>
@@ -200,7 +202,22 @@ public static partial class GraphFileParser
                 continue;
             }
 
-            nodes.Add(new NodeDefinition(key.Value, typeScalar.Value, body.Get("params"), key.Position, typeScalar.Position));
+            string? clock = null;
+            SourcePosition clockPosition = key.Position;
+            if (body.Get("clock") is { } c)
+            {
+                if (c is YScalar { IsNull: false } cs && NodeIdRegex().IsMatch(cs.Value))
+                {
+                    clock = cs.Value; // checked against the drivers by the validator
+                    clockPosition = cs.Position;
+                }
+                else
+                {
+                    errors.Add(new GraphError(c.Position, $"node '{key.Value}': clock must be the id of a driver node (the domain that runs it)"));
+                }
+            }
+
+            nodes.Add(new NodeDefinition(key.Value, typeScalar.Value, body.Get("params"), key.Position, typeScalar.Position, clock, clockPosition));
         }
 
         return nodes;
@@ -220,11 +237,44 @@ public static partial class GraphFileParser
             return links;
         }
 
-        foreach (YNode item in seq.Items)
+        foreach (YNode entry in seq.Items)
         {
-            if (item is not YScalar s || s.IsNull)
+            YNode item = entry;
+            int? latency = null;
+            ResamplerQuality? quality = null;
+            if (entry is YMapping options)
             {
-                errors.Add(new GraphError(item.Position, "a link is written 'node.port -> node.port' (optionally with [channel] on either side)"));
+                // { link: a.out -> b.in, latency_frames: N, quality: q }: bridge options for a link between domains.
+                CheckKeys(options, LinkKeys, "link key", errors);
+                item = options.Get("link") ?? new YScalar(options.Position, "", false, false);
+                if (options.Get("latency_frames") is { } lf)
+                {
+                    if (lf is YScalar l && !l.Quoted && int.TryParse(l.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v is > 0 and <= 1 << 20)
+                    {
+                        latency = v;
+                    }
+                    else
+                    {
+                        errors.Add(new GraphError(lf.Position, "latency_frames must be a whole number of frames from 1 to 1048576"));
+                    }
+                }
+
+                if (options.Get("quality") is { } q)
+                {
+                    if (q is YScalar { Quoted: false, Value: "low" or "medium" or "high" } qs)
+                    {
+                        quality = qs.Value switch { "low" => ResamplerQuality.Low, "high" => ResamplerQuality.High, _ => ResamplerQuality.Medium };
+                    }
+                    else
+                    {
+                        errors.Add(new GraphError(q.Position, "quality must be low, medium or high"));
+                    }
+                }
+            }
+
+            if (item is not YScalar s || s.IsNull || s.Value.Length == 0)
+            {
+                errors.Add(new GraphError(item.Position, "a link is written 'node.port -> node.port' (optionally with [channel] on either side), or { link: 'node.port -> node.port', latency_frames: N, quality: low|medium|high }"));
                 continue;
             }
 
@@ -242,7 +292,7 @@ public static partial class GraphFileParser
                 m.Groups[first].Value, m.Groups[first + 1].Value,
                 m.Groups[first + 2].Success ? int.Parse(m.Groups[first + 2].Value, CultureInfo.InvariantCulture) : null,
                 At(m.Groups[first]), At(m.Groups[first + 1]), m.Groups[first + 2].Success ? At(m.Groups[first + 2]) : At(m.Groups[first + 1]));
-            links.Add(new LinkDefinition(End(1), End(4), s.Position));
+            links.Add(new LinkDefinition(End(1), End(4), s.Position, latency, quality, entry.Position));
         }
 
         return links;

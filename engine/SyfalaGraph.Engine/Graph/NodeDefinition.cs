@@ -8,7 +8,11 @@ namespace SyfalaGraph.Engine.Graph;
 /// <param name="Params">The <c>params:</c> value, or null.</param>
 /// <param name="IdPosition">Where the id is.</param>
 /// <param name="TypePosition">Where the type name is.</param>
-public sealed record NodeDefinition(string Id, string Type, YNode? Params, SourcePosition IdPosition, SourcePosition TypePosition)
+/// <param name="Clock">The <c>clock:</c> value: the id of the driver whose domain runs this node, or null to let
+/// the validator assign it from the links.</param>
+/// <param name="ClockPosition">Where the clock value is (the id position when there is none).</param>
+public sealed record NodeDefinition(string Id, string Type, YNode? Params, SourcePosition IdPosition, SourcePosition TypePosition,
+    string? Clock = null, SourcePosition ClockPosition = default)
 {
     /// <summary>
     /// A canonical text of <see cref="Params"/> (positions and formatting dropped): two definitions with the

@@ -10,6 +10,15 @@ public sealed class NodeTypeRegistry
     private readonly Lock _gate = new();
     private Dictionary<string, NodeTypeDescriptor> _types = new(StringComparer.Ordinal);
 
+    /// <summary>The name under which the engine's own node types (<c>realtime.clock</c>) are registered.</summary>
+    public const string BuiltInPluginName = "engine";
+
+    /// <summary>Creates a registry holding the engine's built-in node types.</summary>
+    public NodeTypeRegistry()
+    {
+        _ = AddAssembly(typeof(NodeTypeRegistry).Assembly, BuiltInPluginName);
+    }
+
     /// <summary>Every known type, by name.</summary>
     public IReadOnlyDictionary<string, NodeTypeDescriptor> Types => _types;
 

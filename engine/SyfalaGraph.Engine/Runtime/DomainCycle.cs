@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Engine.Clocks;
 using SyfalaGraph.Engine.Validation;
 
 namespace SyfalaGraph.Engine.Runtime;
@@ -34,8 +35,9 @@ internal sealed class DomainCycle : IGraphCycle
     private long _allocatedLast;
     private int _ended;
 
-    public DomainCycle(Schedule schedule, double sampleRate, int maxBlockFrames, bool offline, long maxFrames, bool measureNodes)
+    public DomainCycle(Schedule schedule, double sampleRate, int maxBlockFrames, bool offline, long maxFrames, bool measureNodes, VirtualTimeline? timeline = null)
     {
+        Timeline = timeline;
         _schedule = schedule;
         _sampleRate = sampleRate;
         _maxBlockFrames = maxBlockFrames;
@@ -71,6 +73,12 @@ internal sealed class DomainCycle : IGraphCycle
 
     public Schedule Schedule => Volatile.Read(ref _schedule);
 
+    /// <summary>The simulated timeline this domain runs on, when its driver is in virtual time.</summary>
+    public VirtualTimeline? Timeline { get; }
+
+    /// <summary>The largest block, in frames.</summary>
+    public int MaxBlockFrames => _maxBlockFrames;
+
     /// <summary>Publishes a new schedule; the audio thread takes it at its next block. Audio thread: no.</summary>
     public void Publish(Schedule schedule) => Volatile.Write(ref _schedule, schedule);
 
@@ -99,6 +107,12 @@ internal sealed class DomainCycle : IGraphCycle
         Schedule schedule = Volatile.Read(ref _schedule);
         NodeSlot[] slots = schedule.Slots;
         ScheduleEntry[] steps = schedule.Steps;
+        BridgeEndpoint[] reads = schedule.Reads;
+        for (int i = 0; i < reads.Length; i++)
+        {
+            reads[i].Bridge.Read(reads[i].Buffer, frames);
+        }
+
         for (int i = 0; i < steps.Length; i++)
         {
             NodeSlot slot = slots[steps[i].Node];
@@ -116,6 +130,12 @@ internal sealed class DomainCycle : IGraphCycle
             {
                 slot.AddTicks(Stopwatch.GetTimestamp() - t0);
             }
+        }
+
+        BridgeEndpoint[] writes = schedule.Writes;
+        for (int i = 0; i < writes.Length; i++)
+        {
+            writes[i].Bridge.Write(writes[i].Buffer, frames);
         }
 
         long frameTime = _frameTime + frames;

@@ -48,7 +48,13 @@ public sealed partial class GraphRuntime
                 throw new NotSupportedException("settings changed (sample rate, block size or clock): the domain must restart to apply them");
             }
 
+            if (DomainSignature(next) != DomainSignature(Graph))
+            {
+                throw new NotSupportedException($"clock domains changed ({DomainSignature(Graph)} -> {DomainSignature(next)}): the domains must restart to apply them");
+            }
+
             bool offline = Graph.Settings.Clock == ClockKind.Offline;
+            int[] blocks = _domains.Select(d => d.BlockFrames).ToArray();
             HashSet<string> oldLinks = LinkKeys(Graph);
             NodeSlot[] old = Slots.ToArray();
             var oldById = old.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -60,7 +66,9 @@ public sealed partial class GraphRuntime
             {
                 foreach (ResolvedNode node in next.Nodes)
                 {
-                    if (oldById.TryGetValue(node.Id, out NodeSlot? prev) && SameShape(prev.Node, node))
+                    bool driver = node.Type.IsDriver;
+                    if (oldById.TryGetValue(node.Id, out NodeSlot? prev) && SameShape(prev.Node, node)
+                        && Graph.DomainOf(prev.Node).Name == next.DomainOf(node).Name)
                     {
                         if (prev.Node.Definition.ParamsFingerprint == node.Definition.ParamsFingerprint)
                         {
@@ -75,6 +83,11 @@ public sealed partial class GraphRuntime
                             kept.Add(prev.Instance);
                             live++;
                             continue;
+                        }
+
+                        if (driver)
+                        {
+                            throw new NotSupportedException($"driver '{node.Id}' changed: its domain must restart to apply it");
                         }
 
                         recreated++;
@@ -93,7 +106,8 @@ public sealed partial class GraphRuntime
                     instances.Add(instance);
                 }
 
-                List<NodeSlot> slots = BuildSlots(next, instances, BlockFrames, _events);
+                BridgeLink[] bridges = BuildBridges(next, SampleRate, blocks, (TimeProvider?)_timeline ?? TimeProvider.System, Bridges);
+                List<NodeSlot> slots = BuildSlots(next, instances, blocks, _events, bridges);
                 foreach (NodeSlot slot in slots)
                 {
                     if (kept.Contains(slot.Instance))
@@ -102,7 +116,7 @@ public sealed partial class GraphRuntime
                     }
                     else
                     {
-                        Prepare(slot, SampleRate, BlockFrames, offline);
+                        Prepare(slot, SampleRate, blocks[next.NodeDomains[slot.Node.Index]], offline);
                     }
                 }
 
@@ -114,11 +128,21 @@ public sealed partial class GraphRuntime
                     }
                 }
 
-                // Publish, then wait until the audio thread has run a block on the new schedule.
-                long before = _cycle.Cycles;
+                // Publish to every domain, then wait until each has run a block on its new schedule.
+                long[] before = _domains.Select(d => d.Cycle.Cycles).ToArray();
                 Volatile.Write(ref _slots, slots.ToArray());
-                _cycle.Publish(new Schedule(slots.ToArray(), next.Order.ToArray()));
-                WaitForBlockBoundary(before);
+                Volatile.Write(ref _bridges, bridges);
+                foreach (DomainRunner d in _domains)
+                {
+                    d.Domain = next.Domains[d.Domain.Index];
+                    d.Cycle.Publish(BuildSchedule(next, d.Domain.Index, slots, bridges));
+                }
+
+                for (int i = 0; i < _domains.Length; i++)
+                {
+                    WaitForBlockBoundary(_domains[i].Cycle, before[i]);
+                }
+
                 Graph = next;
             }
             catch
@@ -154,11 +178,15 @@ public sealed partial class GraphRuntime
         && a.Inputs.Select(p => p.Channels).SequenceEqual(b.Inputs.Select(p => p.Channels))
         && a.Outputs.Select(p => p.Channels).SequenceEqual(b.Outputs.Select(p => p.Channels));
 
-    private void WaitForBlockBoundary(long before)
+    /// <summary>The domains' names, and for the engine's clocks whether they run anything (a domain cannot start or stop on reload yet).</summary>
+    private static string DomainSignature(ValidatedGraph graph) =>
+        string.Join(", ", graph.Domains.Select(d => d.Driver is null && d.Nodes.Count == 0 ? d.Name + " (empty)" : d.Name));
+
+    private void WaitForBlockBoundary(DomainCycle cycle, long before)
     {
         var wait = Stopwatch.StartNew();
         var spin = new SpinWait();
-        while (_cycle.Cycles <= before + 1 && !_cycle.Ended.Task.IsCompleted && _started && !_stopped && wait.Elapsed < TimeSpan.FromSeconds(5))
+        while (cycle.Cycles <= before + 1 && !cycle.Ended.Task.IsCompleted && _started && !_stopped && wait.Elapsed < TimeSpan.FromSeconds(5))
         {
             spin.SpinOnce(sleep1Threshold: 20);
         }

@@ -4,8 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Engine.Clocks;
 using SyfalaGraph.Engine.Graph;
 using SyfalaGraph.Engine.Metrics;
 using SyfalaGraph.Engine.Validation;
@@ -21,10 +23,12 @@ public sealed partial class GraphRuntime : IDisposable
 {
     private readonly ILogger _logger;
     private readonly EventQueue _events;
+    private readonly DomainRunner[] _domains;
     private readonly DomainCycle _cycle;
-    private readonly IDriverNode _driver;
+    private readonly VirtualTimeline? _timeline;
     private readonly IServiceProvider _services;
     private NodeSlot[] _slots;
+    private BridgeLink[] _bridges;
     private readonly Thread _dispatcher;
     private readonly EngineMetrics _metrics;
     private volatile bool _dispatching = true;
@@ -32,17 +36,18 @@ public sealed partial class GraphRuntime : IDisposable
     private bool _stopped;
     private bool _disposed;
 
-    private GraphRuntime(ValidatedGraph graph, IServiceProvider services, NodeSlot[] slots, IDriverNode driver, DomainCycle cycle, EventQueue events,
-        double sampleRate, int blockFrames, ILogger logger, IMeterFactory? meterFactory)
+    private GraphRuntime(ValidatedGraph graph, IServiceProvider services, NodeSlot[] slots, BridgeLink[] bridges,
+        DomainRunner[] domains, VirtualTimeline? timeline, EventQueue events, double sampleRate, ILogger logger, IMeterFactory? meterFactory)
     {
         Graph = graph;
         _services = services;
         _slots = slots;
-        _driver = driver;
-        _cycle = cycle;
+        _bridges = bridges;
+        _domains = domains;
+        _cycle = (domains.FirstOrDefault(d => d.Domain.Nodes.Count > 0) ?? domains[0]).Cycle; // the main domain, unless it runs nothing
+        _timeline = timeline;
         _events = events;
         SampleRate = sampleRate;
-        BlockFrames = blockFrames;
         _logger = logger;
         _dispatcher = new Thread(DispatchLoop) { Name = "syfalagraph events", IsBackground = true };
         _dispatcher.Start();
@@ -58,23 +63,32 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>The domain's sample rate in Hz.</summary>
     public double SampleRate { get; }
 
-    /// <summary>The block size in frames.</summary>
-    public int BlockFrames { get; }
+    /// <summary>The main domain's block size in frames.</summary>
+    public int BlockFrames => _cycle.MaxBlockFrames;
+
+    /// <summary>The running clock domains; the first is the main one (<c>settings.clock</c>).</summary>
+    public IReadOnlyList<DomainRunner> Domains => _domains;
+
+    /// <summary>The ring bridges between domains.</summary>
+    public IReadOnlyList<BridgeLink> Bridges => Volatile.Read(ref _bridges);
 
     /// <summary>The running nodes.</summary>
     public IReadOnlyList<NodeSlot> Slots => Volatile.Read(ref _slots);
 
-    /// <summary>Completes when the graph has ended (every finite source ended, the duration was reached, or <see cref="Stop"/>).</summary>
-    public Task Completion => _cycle.Ended.Task;
+    /// <summary>
+    /// Completes when the graph has ended: the main domain ended (its finite sources ended, or the duration was
+    /// reached on its clock; the other domains are then asked to stop), or <see cref="Stop"/>.
+    /// </summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
 
-    /// <summary>Frames processed so far.</summary>
+    /// <summary>Frames processed so far by the main domain.</summary>
     public long FramesProcessed => _cycle.FrameTime;
 
-    /// <summary>Blocks processed so far.</summary>
+    /// <summary>Blocks processed so far by the main domain.</summary>
     public long Cycles => _cycle.Cycles;
 
-    /// <summary>Xruns reported by the driver.</summary>
-    public long Xruns => _cycle.Xruns;
+    /// <summary>Xruns reported by the drivers of every domain.</summary>
+    public long Xruns => _domains.Sum(d => d.Xruns);
 
     /// <summary>Exceptions caught from nodes on the audio thread.</summary>
     public long Faults => Slots.Sum(s => s.Faults);
@@ -82,8 +96,8 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Events dropped because the event queue was full.</summary>
     public long EventsDropped => _events.Dropped;
 
-    /// <summary>Bytes allocated by the audio thread after warm-up (-1 before warm-up).</summary>
-    public long AudioThreadAllocatedBytes => _cycle.AllocatedSinceWarmUp;
+    /// <summary>Bytes allocated by the audio threads of every domain after warm-up (-1 before every domain warmed up).</summary>
+    public long AudioThreadAllocatedBytes => _domains.Any(d => d.AudioThreadAllocatedBytes < 0) ? -1 : _domains.Sum(d => d.AudioThreadAllocatedBytes);
 
     /// <summary>Duration of the last block's processing, in microseconds.</summary>
     public double LastCycleMicroseconds => _cycle.LastCycleTicks * 1e6 / Stopwatch.Frequency;
@@ -126,28 +140,45 @@ public sealed partial class GraphRuntime : IDisposable
             }
 
             GraphSettings s = graph.Settings;
-            IDriverNode? driverNode = s.Clock == ClockKind.Node ? (IDriverNode)instances[graph.Find(s.ClockNode!)!.Index] : null;
-            double rate = ResolveRate(s, driverNode);
-            int block = ResolveBlock(s, driverNode);
             bool offline = s.Clock == ClockKind.Offline;
-            var slots = BuildSlots(graph, instances, block, events);
+            double rate = ResolveRate(graph, instances);
+            int[] blocks = graph.Domains.Select(d => ResolveBlock(s, d.Driver is int i ? (IDriverNode)instances[i] : null)).ToArray();
+            VirtualTimeline? timeline = CreateTimeline(graph, instances);
+            BridgeLink[] bridges = BuildBridges(graph, rate, blocks, timeline ?? TimeProvider.System, []);
+            var slots = BuildSlots(graph, instances, blocks, events, bridges);
             foreach (NodeSlot slot in slots)
             {
-                Prepare(slot, rate, block, offline);
+                Prepare(slot, rate, blocks[graph.NodeDomains[slot.Node.Index]], offline);
             }
 
-            IDriverNode driver = driverNode ?? (offline ? new OfflineClock(block) : new RealtimeClock(rate, block, logger));
-            long maxFrames = options.DurationSeconds is double d ? (long)Math.Round(d * rate) : 0;
-            if (offline && FiniteLength(slots) is long length && (maxFrames == 0 || length < maxFrames))
+            var domains = new DomainRunner[graph.Domains.Count];
+            foreach (ClockDomain d in graph.Domains)
             {
-                maxFrames = length; // the output ends exactly where the longest source ends, not at a block boundary
+                int block = blocks[d.Index];
+                long maxFrames = options.DurationSeconds is double seconds ? (long)Math.Round(seconds * rate) : 0;
+                Schedule schedule = BuildSchedule(graph, d.Index, slots, bridges);
+                if (offline && FiniteLength(schedule.FiniteSources) is long length && (maxFrames == 0 || length < maxFrames))
+                {
+                    maxFrames = length; // the output ends exactly where the longest source ends, not at a block boundary
+                }
+
+                var cycle = new DomainCycle(schedule, rate, block, offline, maxFrames, options.MeasureNodeTimes, timeline);
+                IDriverNode driver = d.Driver is int di
+                    ? (IDriverNode)instances[di]
+                    : offline ? new OfflineClock(block) : new RealtimeClock(rate, block, logger, 0, timeline);
+                domains[d.Index] = new DomainRunner(d, driver, d.Driver is null, cycle);
             }
 
-            var schedule = new Schedule(slots.ToArray(), graph.Order.ToArray());
-            var cycle = new DomainCycle(schedule, rate, block, offline, maxFrames, options.MeasureNodeTimes);
             logger.LogInformation("graph {File}: {Nodes} nodes, {Links} links, {Rate} Hz, {Block} frames per block, clock {Clock}",
-                graph.Document.FilePath, slots.Count, graph.Links.Count, rate, block, s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
-            return new GraphRuntime(graph, services, slots.ToArray(), driver, cycle, events, rate, block, logger, services.GetService<IMeterFactory>());
+                graph.Document.FilePath, slots.Count, graph.Links.Count, rate, blocks[0], s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
+            if (graph.Domains.Count > 1)
+            {
+                logger.LogInformation("{Count} clock domains: {Domains}; {Bridges} bridge(s): {Names}", graph.Domains.Count,
+                    string.Join(", ", graph.Domains.Select(d => $"{d.Name} ({d.Nodes.Count} nodes)")), bridges.Length,
+                    string.Join(", ", bridges.Select(b => $"{b.Name} ({b.Bridge.LatencyFrames} frames, {b.Bridge.Quality.ToString().ToLowerInvariant()})")));
+            }
+
+            return new GraphRuntime(graph, services, slots.ToArray(), bridges, domains, timeline, events, rate, logger, services.GetService<IMeterFactory>());
         }
         catch
         {
@@ -167,8 +198,8 @@ public sealed partial class GraphRuntime : IDisposable
         }
     }
 
-    /// <summary>Starts the service nodes, then the driver. Audio thread: no.</summary>
-    /// <exception cref="GraphRuntimeException">A service or the driver failed to start (everything started is stopped again).</exception>
+    /// <summary>Starts the service nodes, then every domain's driver. Audio thread: no.</summary>
+    /// <exception cref="GraphRuntimeException">A service or a driver failed to start (everything started is stopped again).</exception>
     public void Start()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -178,6 +209,15 @@ public sealed partial class GraphRuntime : IDisposable
         }
 
         _started = true;
+        // The main domain's end (its sources ended, or the duration on its clock) ends the graph: the other
+        // domains stop at their next block.
+        Completion = _cycle.Ended.Task.ContinueWith(_ =>
+        {
+            foreach (DomainRunner d in _domains)
+            {
+                d.Cycle.RequestStop();
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             foreach (NodeSlot slot in _slots)
@@ -188,7 +228,18 @@ public sealed partial class GraphRuntime : IDisposable
                 }
             }
 
-            Guard(null, "start the clock", () => _driver.Start(_cycle));
+            foreach (DomainRunner d in _domains)
+            {
+                if (d.Domain.Nodes.Count == 0 && d.EngineClock)
+                {
+                    d.Cycle.Ended.TrySetResult(); // the engine's clock has nothing to run: every node is in a driver's domain
+                    continue;
+                }
+
+                Guard(null, d.EngineClock ? "start the clock" : $"start driver '{d.Name}'", () => d.Driver.Start(d.Cycle));
+            }
+
+            _timeline?.Start();
         }
         catch
         {
@@ -198,7 +249,7 @@ public sealed partial class GraphRuntime : IDisposable
     }
 
     /// <summary>
-    /// Stops the driver (no block runs after this returns), then every service node (a file writer drains and
+    /// Stops every driver (no block runs after this returns), then every service node (a file writer drains and
     /// finalises its file). Idempotent. Audio thread: no.
     /// </summary>
     public void Stop()
@@ -210,14 +261,22 @@ public sealed partial class GraphRuntime : IDisposable
         }
 
         _stopped = true;
-        _cycle.RequestStop();
-        try
+        foreach (DomainRunner d in _domains)
         {
-            _driver.Stop();
+            d.Cycle.RequestStop();
         }
-        catch (Exception ex)
+
+        _timeline?.Stop();
+        foreach (DomainRunner d in _domains)
         {
-            _logger.LogError("stopping the clock failed: {Message}", ex.Message);
+            try
+            {
+                d.Driver.Stop();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError("stopping the clock of domain '{Domain}' failed: {Message}", d.Name, ex.Message);
+            }
         }
 
         foreach (NodeSlot slot in _slots)
@@ -235,7 +294,10 @@ public sealed partial class GraphRuntime : IDisposable
             }
         }
 
-        _cycle.Ended.TrySetResult();
+        foreach (DomainRunner d in _domains)
+        {
+            d.Cycle.Ended.TrySetResult();
+        }
     }
 
     /// <summary>Stops if needed, disposes every node, and stops the event dispatcher after draining it.</summary>
@@ -248,9 +310,12 @@ public sealed partial class GraphRuntime : IDisposable
 
         Stop();
         _disposed = true;
-        if (_driver is IDisposable d && _driver is not AudioNode)
+        foreach (DomainRunner d in _domains)
         {
-            d.Dispose();
+            if (d.EngineClock && d.Driver is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
         }
 
         foreach (NodeSlot slot in _slots)
@@ -326,40 +391,142 @@ public sealed partial class GraphRuntime : IDisposable
         return finite.Count == 0 || finite.Any(l => l is null) ? null : finite.Max();
     }
 
-    private static double ResolveRate(GraphSettings s, IDriverNode? driver)
+    private static double ResolveRate(ValidatedGraph graph, List<AudioNode> instances)
     {
-        double? imposed = driver?.ImposedSampleRate;
-        if (imposed is double r && s.SampleRate is double want && Math.Abs(r - want) > 1e-9)
+        GraphSettings s = graph.Settings;
+        double? rate = s.SampleRate;
+        string? from = s.SampleRate is null ? null : "settings.sample_rate";
+        foreach (ClockDomain d in graph.Domains)
         {
-            throw new GraphRuntimeException($"the driver '{s.ClockNode}' runs at {r} Hz but settings.sample_rate is {want} Hz; set sample_rate: auto or {r}");
+            if (d.Driver is int i && ((IDriverNode)instances[i]).ImposedSampleRate is double r)
+            {
+                if (rate is double want && Math.Abs(r - want) > 1e-9)
+                {
+                    throw new GraphRuntimeException(from == "settings.sample_rate"
+                        ? $"the driver '{d.Name}' runs at {r} Hz but settings.sample_rate is {want} Hz; set sample_rate: auto or {r}"
+                        : $"the driver '{d.Name}' runs at {r} Hz but the driver '{from}' at {want} Hz; bridges between domains compensate drift, not different nominal rates");
+                }
+
+                rate = r;
+                from ??= d.Name;
+            }
         }
 
-        return imposed ?? s.SampleRate ?? GraphSettings.DefaultSampleRate;
+        return rate ?? GraphSettings.DefaultSampleRate;
     }
 
     private static int ResolveBlock(GraphSettings s, IDriverNode? driver) => driver?.ImposedBlockFrames ?? s.BlockFrames;
 
-    private static List<NodeSlot> BuildSlots(ValidatedGraph graph, List<AudioNode> instances, int block, EventQueue events)
+    private static VirtualTimeline? CreateTimeline(ValidatedGraph graph, List<AudioNode> instances)
     {
-        var outputs = graph.Nodes.Select(n => n.Outputs.Select(p => new AudioBuffer(p.Channels, block)).ToArray()).ToArray();
+        var drivers = graph.Domains.Where(d => d.Driver is not null).Select(d => (d.Name, Node: instances[d.Driver!.Value])).ToList();
+        var simulated = drivers.Where(d => d.Node is RealtimeClockNode { Parameters.VirtualTime: true }).ToList();
+        if (simulated.Count == 0)
+        {
+            return null;
+        }
+
+        var real = drivers.Where(d => d.Node is not RealtimeClockNode { Parameters.VirtualTime: true }).Select(d => d.Name).ToList();
+        if (real.Count > 0)
+        {
+            throw new GraphRuntimeException($"drivers {string.Join(", ", simulated.Select(d => d.Name))} run in virtual time but {string.Join(", ", real)} in real time; a graph runs entirely in one or the other");
+        }
+
+        return new VirtualTimeline();
+    }
+
+    /// <summary>
+    /// One bridge per (source port, consumer domain) among the links between domains; a bridge of
+    /// <paramref name="previous"/> with the same key is kept (its ring, fill and learnt drift carry over).
+    /// </summary>
+    private static BridgeLink[] BuildBridges(ValidatedGraph graph, double rate, int[] blocks, TimeProvider time, IReadOnlyList<BridgeLink> previous)
+    {
+        var bridges = new List<BridgeLink>();
+        foreach (ResolvedLink link in graph.Links.Where(graph.IsBridged))
+        {
+            ResolvedNode src = graph.Nodes[link.Source];
+            int producer = graph.NodeDomains[link.Source], consumer = graph.NodeDomains[link.Destination];
+            string name = $"{src.Id}.{src.Outputs[link.SourcePort].Name} -> {graph.Domains[consumer].Name}";
+            if (bridges.Any(b => b.Name == name))
+            {
+                continue;
+            }
+
+            // Options come from the first link of this port into that domain that states them.
+            LinkDefinition? withOptions = graph.Links.Where(l => graph.IsBridged(l) && l.Source == link.Source && l.SourcePort == link.SourcePort
+                && graph.NodeDomains[l.Destination] == consumer && l.Definition.HasBridgeOptions).Select(l => l.Definition).FirstOrDefault();
+            var options = new ClockBridgeOptions
+            {
+                ProducerBlockFrames = blocks[producer],
+                ConsumerBlockFrames = blocks[consumer],
+                LatencyFrames = withOptions?.LatencyFrames,
+                Quality = withOptions?.Quality ?? ResamplerQuality.Medium,
+            };
+            int channels = src.Outputs[link.SourcePort].Channels;
+            string key = $"{name}|{channels}|{options.ProducerBlockFrames}|{options.ConsumerBlockFrames}|{options.LatencyFrames}|{options.Quality}";
+            BridgeLink? kept = previous.FirstOrDefault(b => b.Key == key);
+            if (kept is not null)
+            {
+                bridges.Add(kept);
+                continue;
+            }
+
+            ClockBridge bridge;
+            try
+            {
+                bridge = new ClockBridge(Math.Max(1, channels), rate, options, time);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new GraphRuntimeException($"{withOptions?.OptionsPosition.ToString() ?? link.Definition.Position.ToString()}: bridge {name}: {ex.Message.Split(" (Parameter")[0]}", ex);
+            }
+
+            bridges.Add(new BridgeLink(name, key, bridge, producer, consumer, blocks[consumer]));
+        }
+
+        return [.. bridges];
+    }
+
+    private static BridgeLink BridgeOf(ValidatedGraph graph, ResolvedLink link, BridgeLink[] bridges)
+    {
+        ResolvedNode src = graph.Nodes[link.Source];
+        string name = $"{src.Id}.{src.Outputs[link.SourcePort].Name} -> {graph.Domains[graph.NodeDomains[link.Destination]].Name}";
+        return bridges.First(b => b.Name == name);
+    }
+
+    private static Schedule BuildSchedule(ValidatedGraph graph, int domain, IReadOnlyList<NodeSlot> slots, BridgeLink[] bridges) => new(
+        [.. slots],
+        [.. graph.Domains[domain].Order],
+        bridges.Where(b => b.ConsumerDomain == domain).Select(b => new BridgeEndpoint(b.Bridge, b.Output)).ToArray(),
+        bridges.Where(b => b.ProducerDomain == domain).Select(b =>
+        {
+            ResolvedLink l = graph.Links.First(l => graph.IsBridged(l) && BridgeOf(graph, l, bridges) == b);
+            return new BridgeEndpoint(b.Bridge, slots[l.Source].Outputs[l.SourcePort]);
+        }).ToArray());
+
+    private static List<NodeSlot> BuildSlots(ValidatedGraph graph, List<AudioNode> instances, int[] blocks, EventQueue events, BridgeLink[] bridges)
+    {
+        var outputs = graph.Nodes.Select(n => n.Outputs.Select(p => new AudioBuffer(p.Channels, blocks[graph.NodeDomains[n.Index]])).ToArray()).ToArray();
         var slots = new List<NodeSlot>();
         foreach (ResolvedNode node in graph.Nodes)
         {
+            int block = blocks[graph.NodeDomains[node.Index]];
             var inputs = new AudioBuffer[node.Inputs.Count];
             var feeds = new InputFeed[node.Inputs.Count][];
             foreach (ResolvedPort port in node.Inputs)
             {
                 var into = graph.Links.Where(l => l.Destination == node.Index && l.DestinationPort == port.Index).ToList();
+                AudioBuffer SourceOf(ResolvedLink l) => graph.IsBridged(l) ? BridgeOf(graph, l, bridges).Output : outputs[l.Source][l.SourcePort];
                 if (into.Count == 1 && into[0].IsWholePort)
                 {
-                    // One whole-port link: the node reads the upstream buffer directly (no copy).
-                    inputs[port.Index] = outputs[into[0].Source][into[0].SourcePort];
+                    // One whole-port link: the node reads the upstream (or bridge) buffer directly (no copy).
+                    inputs[port.Index] = SourceOf(into[0]);
                     feeds[port.Index] = [];
                 }
                 else
                 {
                     inputs[port.Index] = new AudioBuffer(port.Channels, block);
-                    feeds[port.Index] = into.SelectMany(l => l.Channels.Select(c => new InputFeed(outputs[l.Source][l.SourcePort], c.Source, c.Destination))).ToArray();
+                    feeds[port.Index] = into.SelectMany(l => l.Channels.Select(c => new InputFeed(SourceOf(l), c.Source, c.Destination))).ToArray();
                 }
             }
 

@@ -82,8 +82,25 @@ public static class GraphValidator
             return null;
         }
 
-        List<ScheduleEntry>? order = TopologicalOrder(doc, nodes!, links, errors);
-        if (order is null)
+        var assigned = ClockDomainAssigner.Assign(doc, nodes!, links.Select(l => (l.Src, l.Dst)).ToList(), errors);
+        if (assigned is null)
+        {
+            return null;
+        }
+
+        int[] domainOf = assigned.Value.NodeDomains;
+        foreach ((LinkDefinition def, int src, _, int dst, _) in links)
+        {
+            if (def.HasBridgeOptions && domainOf[src] == domainOf[dst])
+            {
+                errors.Add(new GraphError(def.OptionsPosition,
+                    $"latency_frames and quality apply to a link between clock domains; {def.From.Node} and {def.To.Node} both run in domain '{assigned.Value.Domains[domainOf[src]].Name}'"));
+            }
+        }
+
+        // A link between domains is a ring bridge: it orders nothing, so feedback through one is not a cycle.
+        List<ScheduleEntry>? order = TopologicalOrder(doc, nodes!, links.Where(l => domainOf[l.Src] == domainOf[l.Dst]).ToList(), errors);
+        if (order is null || errors.Count > before)
         {
             return null;
         }
@@ -143,14 +160,17 @@ public static class GraphValidator
             Inputs = layouts[i]!.Inputs.Select((p, k) => new ResolvedPort(p, k, inCh[i][k])).ToList(),
             Outputs = layouts[i]!.Outputs.Select((p, k) => new ResolvedPort(p, k, outCh[i][k])).ToList(),
         }).ToList();
-        return new ValidatedGraph(doc, final, resolvedLinks, order);
+        var domains = assigned.Value.Domains.Select((d, i) => new ClockDomain(i, d.Name, d.Driver,
+            Enumerable.Range(0, final.Count).Where(n => domainOf[n] == i).ToList(),
+            order.Where(e => domainOf[e.Node] == i).ToList())).ToList();
+        return new ValidatedGraph(doc, final, resolvedLinks, order, domains, domainOf);
     }
 
     private static (NodeParameters?, NodeTypeDescriptor?, PortLayout?) ResolveNodeType(NodeDefinition def, GraphDocument doc, NodeTypeRegistry registry, List<GraphError> errors)
     {
         if (!registry.TryGet(def.Type, out NodeTypeDescriptor? type))
         {
-            string hint = registry.Types.Count == 0
+            string hint = registry.Types.Values.All(t => t.PluginName == NodeTypeRegistry.BuiltInPluginName)
                 ? " (no node types are loaded: check the plugins directory, --plugins or SYFALAGRAPH_PLUGINS)"
                 : Suggestions.DidYouMean(def.Type, registry.Types.Keys) + "; run 'syfala-graph nodes' for the list";
             errors.Add(new GraphError(def.TypePosition, $"unknown node type '{def.Type}'{hint}"));
@@ -231,12 +251,6 @@ public static class GraphValidator
             }
         }
 
-        // One clock domain per graph for now: several drivers need the ring bridges of the clock-domain work.
-        foreach (ResolvedNode d in drivers.Where(d => d.Id != s.ClockNode))
-        {
-            errors.Add(new GraphError(d.Definition.TypePosition,
-                $"node '{d.Id}' is a driver (it has its own clock) but the graph is clocked by '{(s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant())}'; set 'settings.clock: {d.Id}' (one clock domain per graph)"));
-        }
     }
 
     private static List<ScheduleEntry>? TopologicalOrder(GraphDocument doc, List<ResolvedNode> nodes,
@@ -337,6 +351,7 @@ public static class GraphValidator
 
         int before = errors.Count;
         bool changed = true;
+        bool relaxed = false;
         while (changed)
         {
             changed = false;
@@ -350,6 +365,12 @@ public static class GraphValidator
                     }
 
                     var into = links.Where(l => l.Dst == i && l.DstPort == k).ToList();
+                    if (relaxed)
+                    {
+                        // Feedback through a bridge: resolve from the feeders that are known; the others are checked once resolved.
+                        into = into.Where(l => l.Def.From.Channel is not null || outCh[l.Src][l.SrcPort] != 0).ToList();
+                    }
+
                     if (into.Count == 0 || into.Any(l => l.Def.From.Channel is null && outCh[l.Src][l.SrcPort] == 0))
                     {
                         continue; // unlinked (reported below) or upstream not resolved yet
@@ -396,6 +417,15 @@ public static class GraphValidator
                         changed = true;
                     }
                 }
+            }
+
+            if (!changed && !relaxed)
+            {
+                relaxed = changed = true; // one more pass that may break a feedback loop, then strict again
+            }
+            else if (changed)
+            {
+                relaxed = false;
             }
         }
 

@@ -3,16 +3,21 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Nodes;
 
-namespace SyfalaGraph.Engine.Runtime;
+namespace SyfalaGraph.Engine.Clocks;
 
 // Design: a timer thread that runs one block per period against absolute deadlines, so timing errors do
 // not accumulate. On Linux it sleeps with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) — the same clock
 // as Stopwatch there — which wakes within tens of microseconds; elsewhere it sleeps to ~1 ms before the
 // deadline and spins the rest. A deadline missed by more than one period counts an xrun and re-anchors
-// the clock instead of running a burst of catch-up blocks.
+// the clock instead of running a burst of catch-up blocks. A drift (ppm) scales the period, to stand in for
+// a device whose crystal is off; on a VirtualTimeline the clock does not sleep at all: the timeline runs
+// it in simulated time.
 
-/// <summary>The <c>realtime</c> driver: paces blocks by a high-resolution timer at the graph's sample rate.</summary>
-internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, ILogger logger) : IDriverNode
+/// <summary>
+/// The <c>realtime</c> driver: paces blocks by a high-resolution timer at the graph's sample rate times
+/// (1 + <paramref name="driftPpm"/> × 1e-6), or in simulated time on <paramref name="timeline"/>.
+/// </summary>
+internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, ILogger logger, double driftPpm = 0, VirtualTimeline? timeline = null) : IDriverNode
 {
     private const int ClockMonotonic = 1;
     private const int TimerAbsTime = 1;
@@ -25,6 +30,12 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
 
     public void Start(IGraphCycle cycle)
     {
+        if (timeline is not null)
+        {
+            timeline.Add(cycle, blockFrames, blockFrames / (sampleRate * (1 + (driftPpm * 1e-6))) * 1e9);
+            return;
+        }
+
         _thread = new Thread(() => Loop(cycle))
         {
             Name = "syfalagraph realtime clock",
@@ -55,7 +66,7 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
         }
 
         cycle.WarmUp();
-        double ticksPerBlock = blockFrames / sampleRate * Stopwatch.Frequency;
+        double ticksPerBlock = blockFrames / (sampleRate * (1 + (driftPpm * 1e-6))) * Stopwatch.Frequency;
         long anchor = Stopwatch.GetTimestamp();
         long blocks = 0;
         bool first = true;

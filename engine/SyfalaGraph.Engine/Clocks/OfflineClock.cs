@@ -1,6 +1,6 @@
 using SyfalaGraph.Abstractions.Nodes;
 
-namespace SyfalaGraph.Engine.Runtime;
+namespace SyfalaGraph.Engine.Clocks;
 
 /// <summary>The <c>offline</c> driver: runs blocks back to back on its own thread, as fast as the nodes allow.</summary>
 internal sealed class OfflineClock(int blockFrames) : IDriverNode

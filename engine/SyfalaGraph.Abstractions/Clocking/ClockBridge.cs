@@ -1,0 +1,327 @@
+using System.Diagnostics;
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Rings;
+
+namespace SyfalaGraph.Abstractions.Clocking;
+
+// Design: one producer thread (a clock domain, or a network receiver) writes interleaved frames into an
+// SPSC ring; one consumer thread (another domain's audio thread) reads exactly the frames it needs through
+// a PolyphaseResampler whose ratio a DriftController steers so that the fill stays at its target.
+//
+// Measuring the fill: the fill seen by the consumer jumps by a whole producer block at each write, and when
+// the two clocks drift the phase between writes and reads turns slowly, so the sampled fill is a sawtooth
+// beating at (drift × rate / block) Hz — 0.3 Hz for 400 ppm at 64 frames — too slow to filter away and
+// audible as wow once the loop follows it. Instead the producer publishes, with each write, the total
+// frames written and the time of the write (a seqlock pair); the consumer extrapolates the producer's
+// position to "now" at the nominal rate (by at most the last write's length), which is smooth, and
+// subtracts its own position, which includes the resampler's fractional read point. Time comes from a
+// TimeProvider: the system's monotonic clock, or the engine's virtual timeline in simulations.
+//
+// Under- and overflow: a read that would need frames not yet written outputs silence, counts an
+// underflow, and waits until the fill is back at target (priming); a write that does not fit is dropped
+// and counted. Both are recoveries from faults (a stalled thread, a lost network), not steady state.
+// The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+
+/// <summary>
+/// Carries audio from one clock domain to another: an SPSC ring plus an adaptive resampler on the consumer
+/// side that holds the ring at a target latency, so clock drift between the two sides is compensated
+/// instead of slipping into xruns. Serves domain-to-domain links and network receivers (the jitter buffer).
+/// <see cref="Write(AudioBuffer,int)"/> belongs to one producer thread, <see cref="Read"/> to one consumer
+/// thread; the statistics may be read from any thread. Audio thread: yes for Write and Read (no allocation,
+/// no lock, no exception on the steady-state path).
+/// </summary>
+public sealed class ClockBridge
+{
+    private readonly int _channels;
+    private readonly double _sampleRate;
+    private readonly TimeProvider _time;
+    private readonly double _framesPerTick;
+    private readonly RingProducer<float> _producer;
+    private readonly RingConsumer<float> _consumer;
+    private readonly PolyphaseResampler _resampler;
+    private readonly DriftController _controller;
+    private readonly AudioBuffer _staging;
+    private readonly int _maxConsumerFrames;
+
+    // Producer-published stamp: total frames written at time _stampTicks; _stampVersion odd while updating.
+    private long _stampVersion;
+    private long _stampFrames;
+    private long _stampTicks;
+    private int _stampLastWrite;
+    private long _producerFrames;
+    private long _overflows;
+
+    // Consumer state.
+    private long _readStampFrames;
+    private long _readStampTicks;
+    private int _readStampLastWrite;
+    private int _stagedFrames;
+    private double _position;
+    private bool _priming = true;
+    private long _underflows;
+    private long _outputFrames;
+    private double _ratio = 1;
+    private double _smoothFill;
+    private int _ringFill;
+
+    /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
+    /// <param name="channels">Channels carried (≥ 1).</param>
+    /// <param name="sampleRate">Nominal sample rate of both sides, Hz.</param>
+    /// <param name="options">Block sizes, target latency, quality, loop bandwidth.</param>
+    /// <param name="time">The clock both sides read; <see cref="TimeProvider.System"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the latency is below <see cref="MinimumLatencyFrames"/>.</exception>
+    public ClockBridge(int channels, double sampleRate, ClockBridgeOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sampleRate, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ProducerBlockFrames, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ConsumerBlockFrames, 1);
+        _channels = channels;
+        _sampleRate = sampleRate;
+        _time = time ?? TimeProvider.System;
+        _framesPerTick = sampleRate / _time.TimestampFrequency;
+        _resampler = new PolyphaseResampler(options.Quality);
+        Quality = options.Quality;
+        MinimumLatencyFrames = MinimumLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality);
+        int latency = options.LatencyFrames ?? DefaultLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality);
+        if (latency < MinimumLatencyFrames)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), latency,
+                $"latency_frames {latency} is below the minimum of {MinimumLatencyFrames} frames for blocks of {options.ProducerBlockFrames} → {options.ConsumerBlockFrames} frames at {options.Quality} quality");
+        }
+
+        LatencyFrames = latency;
+        double maxDeviation = options.MaxDriftPpm * 1e-6;
+        _controller = new DriftController(sampleRate, options.LoopBandwidthHz, maxDeviation);
+        _maxConsumerFrames = options.ConsumerBlockFrames;
+        int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + options.ConsumerBlockFrames)));
+        (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
+        int hl = _resampler.HalfLength;
+        _staging = new AudioBuffer(channels, (2 * hl) + (int)Math.Ceiling(_maxConsumerFrames * (1 + maxDeviation)) + 4);
+    }
+
+    /// <summary>Channels carried.</summary>
+    public int Channels => _channels;
+
+    /// <summary>Target latency (mean fill), frames.</summary>
+    public int LatencyFrames { get; }
+
+    /// <summary>The smallest latency that cannot underflow with perfectly regular threads, frames.</summary>
+    public int MinimumLatencyFrames { get; }
+
+    /// <summary>The interpolation filter quality.</summary>
+    public ResamplerQuality Quality { get; }
+
+    /// <summary>Writes dropped because the ring was full (each loses one write's frames).</summary>
+    public long Overflows => Volatile.Read(ref _overflows);
+
+    /// <summary>Reads that found too few frames and output silence.</summary>
+    public long Underflows => Volatile.Read(ref _underflows);
+
+    /// <summary>Frames the consumer has read (output) so far, silence included.</summary>
+    public long FramesRead => Volatile.Read(ref _outputFrames);
+
+    /// <summary>Frames the producer has written so far.</summary>
+    public long FramesWritten => Volatile.Read(ref _producerFrames);
+
+    /// <summary>The fill the controller holds at <see cref="LatencyFrames"/>, measured before the last read, frames.</summary>
+    public double FillFrames => Volatile.Read(ref _smoothFill);
+
+    /// <summary>Frames in the ring when the last read began (a sawtooth around the target as writes arrive).</summary>
+    public int RingFillFrames => Volatile.Read(ref _ringFill);
+
+    /// <summary>Resampling ratio of the last read minus 1, in ppm: positive when the producer's clock runs faster.</summary>
+    public double RatioPpm => (Volatile.Read(ref _ratio) - 1) * 1e6;
+
+    /// <summary>True while waiting for the fill to reach the target (at start and after an underflow).</summary>
+    public bool IsPriming => Volatile.Read(ref _priming);
+
+    /// <summary>The largest latency that can be asked for with these block sizes (ring capacity minus margins), frames.</summary>
+    public int MaximumLatencyFrames => (_consumer.Capacity / _channels) - (2 * _maxConsumerFrames);
+
+    /// <summary>The default target latency for these block sizes and quality, frames.</summary>
+    public static int DefaultLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality) =>
+        MinimumLatency(producerBlockFrames, consumerBlockFrames, quality) + (Math.Max(producerBlockFrames, consumerBlockFrames) / 2);
+
+    /// <summary>
+    /// The smallest target latency for these block sizes and quality, frames: one producer block (the fill
+    /// dips by that much just before a write) plus one consumer block plus the filter's look-ahead.
+    /// </summary>
+    public static int MinimumLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality)
+    {
+        int halfLength = quality switch { ResamplerQuality.Low => 8, ResamplerQuality.High => 32, _ => 16 };
+        return producerBlockFrames + consumerBlockFrames + halfLength + 2;
+    }
+
+    /// <summary>
+    /// Producer: writes the first <paramref name="frames"/> frames of <paramref name="source"/> (planar,
+    /// <see cref="Channels"/> channels). All or nothing: when the ring is full the write is dropped and counted.
+    /// Audio thread: yes.
+    /// </summary>
+    /// <returns>True when written.</returns>
+    public bool Write(AudioBuffer source, int frames)
+    {
+        if (frames <= 0)
+        {
+            return true;
+        }
+
+        if (!_producer.TryWriteFrames(source, frames))
+        {
+            Volatile.Write(ref _overflows, _overflows + 1);
+            return false;
+        }
+
+        Stamp(frames);
+        return true;
+    }
+
+    /// <summary>
+    /// Producer: writes <paramref name="interleaved"/>.Length / <see cref="Channels"/> interleaved frames (L R L R…).
+    /// All or nothing. Audio thread: yes.
+    /// </summary>
+    /// <returns>True when written.</returns>
+    public bool Write(ReadOnlySpan<float> interleaved)
+    {
+        int frames = interleaved.Length / _channels;
+        if (frames == 0)
+        {
+            return true;
+        }
+
+        if (!_producer.TryWrite(interleaved[..(frames * _channels)]))
+        {
+            Volatile.Write(ref _overflows, _overflows + 1);
+            return false;
+        }
+
+        Stamp(frames);
+        return true;
+    }
+
+    /// <summary>
+    /// Consumer: fills the first <paramref name="frames"/> frames of every channel of <paramref name="destination"/>
+    /// (planar, <see cref="Channels"/> channels) with the producer's audio resampled to follow the consumer's
+    /// clock, or with silence while priming or on an underflow. Audio thread: yes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">More frames than <see cref="ClockBridgeOptions.ConsumerBlockFrames"/>.</exception>
+    public void Read(AudioBuffer destination, int frames)
+    {
+        if (frames > _maxConsumerFrames)
+        {
+            ThrowTooManyFrames();
+        }
+
+        if (frames <= 0)
+        {
+            return;
+        }
+
+        int hl = _resampler.HalfLength;
+        long now = _time.GetTimestamp();
+        ReadStamp();
+        // Producer position extrapolated to now (at most one write ahead), minus the consumer's position.
+        double ahead = Math.Clamp((now - _readStampTicks) * _framesPerTick, 0, _readStampLastWrite);
+        long ringFrames = _consumer.AvailableToRead / _channels;
+        double consumed = (_consumer.TotalRead / _channels) - (_stagedFrames - _position);
+        double fill = _readStampFrames + ahead - consumed;
+        Volatile.Write(ref _ringFill, (int)ringFrames);
+        Volatile.Write(ref _smoothFill, fill);
+
+        if (_priming)
+        {
+            if (fill < LatencyFrames || ringFrames < frames + hl + 1)
+            {
+                Silence(destination, frames);
+                return;
+            }
+
+            // Start with hl − 1 frames of silent history so the first real frame sits at the read position.
+            _staging.Clear(hl - 1);
+            _stagedFrames = hl - 1;
+            _position = hl - 1;
+            Volatile.Write(ref _priming, false);
+        }
+
+        double ratio = _controller.Update(fill - LatencyFrames, frames);
+        Volatile.Write(ref _ratio, ratio);
+        int needed = (int)Math.Floor(_position + ((frames - 1) * ratio)) + hl + 1 - _stagedFrames;
+        if (needed > 0)
+        {
+            if (!_consumer.TryReadFrames(_staging, _stagedFrames, needed))
+            {
+                Volatile.Write(ref _underflows, _underflows + 1);
+                Volatile.Write(ref _priming, true);
+                Silence(destination, frames);
+                return;
+            }
+
+            _stagedFrames += needed;
+        }
+
+        double next = _position;
+        for (int c = 0; c < _channels; c++)
+        {
+            next = _resampler.Interpolate(_staging.GetChannel(c, _stagedFrames), _position, ratio, destination.GetChannel(c, frames));
+        }
+
+        // Drop the history no longer needed (keep hl − 1 frames before the read position).
+        int drop = (int)Math.Floor(next) - (hl - 1);
+        if (drop > 0)
+        {
+            for (int c = 0; c < _channels; c++)
+            {
+                Span<float> ch = _staging.GetChannel(c, _stagedFrames);
+                ch[drop..].CopyTo(ch);
+            }
+
+            _stagedFrames -= drop;
+            next -= drop;
+        }
+
+        _position = next;
+        Volatile.Write(ref _outputFrames, _outputFrames + frames);
+    }
+
+    private void Silence(AudioBuffer destination, int frames)
+    {
+        destination.Clear(frames);
+        Volatile.Write(ref _outputFrames, _outputFrames + frames);
+    }
+
+    private void Stamp(int frames)
+    {
+        long total = _producerFrames + frames;
+        long ticks = _time.GetTimestamp();
+        // Seqlock: odd version while the three fields change; the consumer keeps its last consistent copy.
+        Volatile.Write(ref _stampVersion, _stampVersion + 1);
+        Volatile.Write(ref _stampFrames, total);
+        Volatile.Write(ref _stampTicks, ticks);
+        Volatile.Write(ref _stampLastWrite, frames);
+        Volatile.Write(ref _stampVersion, _stampVersion + 1);
+        Volatile.Write(ref _producerFrames, total);
+    }
+
+    private void ReadStamp()
+    {
+        long v1 = Volatile.Read(ref _stampVersion);
+        if ((v1 & 1) != 0)
+        {
+            return;
+        }
+
+        long frames = Volatile.Read(ref _stampFrames);
+        long ticks = Volatile.Read(ref _stampTicks);
+        int last = Volatile.Read(ref _stampLastWrite);
+        if (Volatile.Read(ref _stampVersion) == v1)
+        {
+            _readStampFrames = frames;
+            _readStampTicks = ticks;
+            _readStampLastWrite = last;
+        }
+    }
+
+    private static void ThrowTooManyFrames() =>
+        throw new ArgumentOutOfRangeException("frames", "more frames than the bridge's consumer block size");
+}

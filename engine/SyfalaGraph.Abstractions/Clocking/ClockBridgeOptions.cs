@@ -1,0 +1,29 @@
+namespace SyfalaGraph.Abstractions.Clocking;
+
+/// <summary>Settings of a <see cref="ClockBridge"/>.</summary>
+public sealed record ClockBridgeOptions
+{
+    /// <summary>Largest number of frames the producer writes at once (its block, or a datagram's frames).</summary>
+    public required int ProducerBlockFrames { get; init; }
+
+    /// <summary>Largest number of frames the consumer reads at once (its block).</summary>
+    public required int ConsumerBlockFrames { get; init; }
+
+    /// <summary>
+    /// Target latency through the bridge, in frames: the mean fill the controller holds. Null for the smallest
+    /// safe value, <see cref="ClockBridge.MinimumLatencyFrames"/> plus half a block of margin for scheduling jitter.
+    /// </summary>
+    public int? LatencyFrames { get; init; }
+
+    /// <summary>Interpolation filter quality.</summary>
+    public ResamplerQuality Quality { get; init; } = ResamplerQuality.Medium;
+
+    /// <summary>
+    /// Natural frequency of the fill-control loop, in Hz. Lower rejects more timing jitter; higher locks faster.
+    /// The default, 0.1 Hz, settles in about 10 s and leaves ratio noise far below 1 ppm.
+    /// </summary>
+    public double LoopBandwidthHz { get; init; } = 0.1;
+
+    /// <summary>Largest clock deviation corrected, in ppm (the ratio is clamped to 1 ± this).</summary>
+    public double MaxDriftPpm { get; init; } = 5000;
+}

@@ -1,0 +1,47 @@
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.Runtime;
+
+/// <summary>One running clock domain: its driver and the cycle the driver calls.</summary>
+public sealed class DomainRunner
+{
+    internal DomainRunner(ClockDomain domain, IDriverNode driver, bool engineClock, DomainCycle cycle)
+    {
+        Domain = domain;
+        Driver = driver;
+        EngineClock = engineClock;
+        Cycle = cycle;
+    }
+
+    /// <summary>The domain as validated.</summary>
+    public ClockDomain Domain { get; internal set; }
+
+    /// <summary>The domain's name (its driver's id, or <c>offline</c> / <c>realtime</c>).</summary>
+    public string Name => Domain.Name;
+
+    /// <summary>Block size, frames.</summary>
+    public int BlockFrames => Cycle.MaxBlockFrames;
+
+    /// <summary>Blocks run.</summary>
+    public long Cycles => Cycle.Cycles;
+
+    /// <summary>Frames run.</summary>
+    public long FramesProcessed => Cycle.FrameTime;
+
+    /// <summary>Xruns its driver reported.</summary>
+    public long Xruns => Cycle.Xruns;
+
+    /// <summary>Bytes allocated on its audio thread after warm-up (-1 before warm-up).</summary>
+    public long AudioThreadAllocatedBytes => Cycle.AllocatedSinceWarmUp;
+
+    /// <summary>Longest block after warm-up, microseconds.</summary>
+    public double MaxCycleMicroseconds => Cycle.MaxCycleTicks * 1e6 / System.Diagnostics.Stopwatch.Frequency;
+
+    internal IDriverNode Driver { get; }
+
+    /// <summary>True when the engine's own clock (offline, realtime) drives it, so the engine owns the driver.</summary>
+    internal bool EngineClock { get; }
+
+    internal DomainCycle Cycle { get; }
+}

@@ -1,0 +1,182 @@
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Clocking;
+
+namespace SyfalaGraph.Abstractions.Tests.Clocking;
+
+/// <summary>
+/// Two clocks in virtual time, one writing a 1 kHz sine (exactly 48 samples per cycle in its own samples) into a
+/// <see cref="ClockBridge"/> and one reading it, each at 48 kHz × (1 + its drift). Events run in time order on
+/// one thread, so hours of drift take seconds and every run is deterministic.
+/// </summary>
+internal sealed class BridgeSimulation
+{
+    public const double Rate = 48000;
+    private const int CyclesPerTable = 1;
+    private static readonly float[] Sine = Enumerable.Range(0, 48).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * i / 48))).ToArray();
+
+    public required double ProducerPpm { get; init; }
+
+    public required double ConsumerPpm { get; init; }
+
+    public int ProducerBlock { get; init; } = 64;
+
+    public int ConsumerBlock { get; init; } = 64;
+
+    public ResamplerQuality Quality { get; init; } = ResamplerQuality.Medium;
+
+    public int? LatencyFrames { get; init; }
+
+    /// <summary>Producer drift after <see cref="StepAtSeconds"/>, ppm (null: no step).</summary>
+    public double? StepToPpm { get; init; }
+
+    public double StepAtSeconds { get; init; }
+
+    /// <summary>Consumer output kept at the end for analysis, frames.</summary>
+    public int KeepFrames { get; init; } = 24000;
+
+    // Results.
+    public ClockBridge Bridge { get; private set; } = null!;
+
+    public float[] Tail { get; private set; } = [];
+
+    /// <summary>Last time the smooth fill was more than 1 frame from target, before the step (seconds).</summary>
+    public double LockInSeconds { get; private set; }
+
+    /// <summary>Time from the step to the last time the fill was more than 1 frame from target (seconds).</summary>
+    public double RelockSeconds { get; private set; }
+
+    public double MinFillAfterLock { get; private set; } = double.MaxValue;
+
+    public double MaxFillAfterLock { get; private set; } = double.MinValue;
+
+    public int MinRingFillAfterLock { get; private set; } = int.MaxValue;
+
+    public int MaxRingFillAfterLock { get; private set; } = int.MinValue;
+
+    public long UnderflowsAfterLock { get; private set; }
+
+    public long OverflowsAfterLock { get; private set; }
+
+    /// <summary>Tone frequency over the last <see cref="MeasureSeconds"/>, in cycles per consumer sample.</summary>
+    public double CyclesPerConsumerSample { get; private set; }
+
+    public double MeasureSeconds { get; init; } = 60;
+
+    public void Run(double seconds, double lockedAfterSeconds)
+    {
+        var time = new VirtualTime();
+        Bridge = new ClockBridge(1, Rate, new ClockBridgeOptions
+        {
+            ProducerBlockFrames = ProducerBlock,
+            ConsumerBlockFrames = ConsumerBlock,
+            LatencyFrames = LatencyFrames,
+            Quality = Quality,
+        }, time);
+        var src = new AudioBuffer(1, ProducerBlock);
+        var dst = new AudioBuffer(1, ConsumerBlock);
+        var tail = new float[KeepFrames];
+        long tailWritten = 0;
+        double producerPeriod = ProducerBlock / (Rate * (1 + (ProducerPpm * 1e-6))) * 1e9;
+        double consumerPeriod = ConsumerBlock / (Rate * (1 + (ConsumerPpm * 1e-6))) * 1e9;
+        double tp = 0, tc = consumerPeriod / 3; // arbitrary phase between the two
+        long phase = 0;
+        double end = seconds * 1e9;
+        double measureFrom = end - (MeasureSeconds * 1e9);
+        double stepAt = StepToPpm is null ? double.MaxValue : StepAtSeconds * 1e9;
+        bool stepped = false;
+        double lastOff = 0, lastOffAfterStep = 0;
+        long underflowsAtLock = -1, overflowsAtLock = 0;
+        double firstCrossing = -1, lastCrossing = -1;
+        long crossings = 0;
+        long consumerSample = 0;
+        float prev = 0;
+        while (tp < end || tc < end)
+        {
+            if (tp <= tc)
+            {
+                time.Nanoseconds = (long)tp;
+                Span<float> s = src.GetChannel(0, ProducerBlock);
+                for (int i = 0; i < s.Length; i++)
+                {
+                    s[i] = Sine[(int)(phase++ % Sine.Length)];
+                }
+
+                Bridge.Write(src, ProducerBlock);
+                if (!stepped && tp >= stepAt)
+                {
+                    stepped = true;
+                    producerPeriod = ProducerBlock / (Rate * (1 + (StepToPpm!.Value * 1e-6))) * 1e9;
+                }
+
+                tp += producerPeriod;
+                continue;
+            }
+
+            time.Nanoseconds = (long)tc;
+            Bridge.Read(dst, ConsumerBlock);
+            double off = Math.Abs(Bridge.FillFrames - Bridge.LatencyFrames);
+            if (off > 1)
+            {
+                if (stepped)
+                {
+                    lastOffAfterStep = tc;
+                }
+                else
+                {
+                    lastOff = tc;
+                }
+            }
+
+            if (tc >= lockedAfterSeconds * 1e9)
+            {
+                if (underflowsAtLock < 0)
+                {
+                    underflowsAtLock = Bridge.Underflows;
+                    overflowsAtLock = Bridge.Overflows;
+                }
+
+                MinFillAfterLock = Math.Min(MinFillAfterLock, Bridge.FillFrames);
+                MaxFillAfterLock = Math.Max(MaxFillAfterLock, Bridge.FillFrames);
+                MinRingFillAfterLock = Math.Min(MinRingFillAfterLock, Bridge.RingFillFrames);
+                MaxRingFillAfterLock = Math.Max(MaxRingFillAfterLock, Bridge.RingFillFrames);
+            }
+
+            ReadOnlySpan<float> o = dst.GetChannel(0, ConsumerBlock);
+            for (int i = 0; i < o.Length; i++, consumerSample++)
+            {
+                tail[tailWritten++ % KeepFrames] = o[i];
+                if (tc >= measureFrom && prev < 0 && o[i] >= 0)
+                {
+                    double at = consumerSample - 1 + (prev / (double)(prev - o[i]));
+                    if (firstCrossing < 0)
+                    {
+                        firstCrossing = at;
+                    }
+                    else
+                    {
+                        crossings++;
+                    }
+
+                    lastCrossing = at;
+                }
+
+                prev = o[i];
+            }
+
+            tc += consumerPeriod;
+        }
+
+        Tail = new float[KeepFrames];
+        for (int i = 0; i < KeepFrames; i++)
+        {
+            Tail[i] = tail[(tailWritten + i) % KeepFrames];
+        }
+
+        UnderflowsAfterLock = Bridge.Underflows - Math.Max(0, underflowsAtLock);
+        OverflowsAfterLock = Bridge.Overflows - overflowsAtLock;
+        LockInSeconds = lastOff / 1e9;
+        RelockSeconds = stepped && lastOffAfterStep > 0 ? (lastOffAfterStep - stepAt) / 1e9 : 0;
+        CyclesPerConsumerSample = crossings / (lastCrossing - firstCrossing);
+        _ = CyclesPerTable;
+    }
+}
