@@ -23,4 +23,149 @@ public class ClockBridgeTests
         Assert.InRange(sim.Bridge.RatioPpm, expectedPpm - 0.5, expectedPpm + 0.5);
         Assert.InRange(thd, -200, -90);
     }
+
+    /// <summary>
+    /// Lock-in from a cold start at 400 ppm apart, then after the producer's clock steps by 100 ppm: deterministic in
+    /// virtual time, so the figures are asserted (and printed for the report). Locked = fill within 1 frame of target.
+    /// </summary>
+    [Theory]
+    [InlineData(ResamplerQuality.Low)]
+    [InlineData(ResamplerQuality.Medium)]
+    [InlineData(ResamplerQuality.High)]
+    public void Bridge_locks_in_seconds_from_start_and_after_a_100_ppm_step(ResamplerQuality quality)
+    {
+        var sim = new BridgeSimulation { ProducerPpm = 200, ConsumerPpm = -200, StepToPpm = 300, StepAtSeconds = 120, Quality = quality };
+        sim.Run(seconds: 240, lockedAfterSeconds: 60);
+        double thd = ToneAnalysis.ThdPlusNoiseDb(sim.Tail, sim.CyclesPerConsumerSample);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{quality}: lock-in {sim.LockInSeconds:F1} s from start, {sim.RelockSeconds:F1} s after the step; fill {sim.MinFillAfterLock:F2}..{sim.MaxFillAfterLock:F2} " +
+            $"(target {sim.Bridge.LatencyFrames}); THD+N {thd:F1} dB; underflows {sim.Bridge.Underflows}, overflows {sim.Bridge.Overflows}");
+        Assert.InRange(sim.LockInSeconds, 0, 30);
+        Assert.InRange(sim.RelockSeconds, 0, 30);
+        Assert.Equal(0, sim.Bridge.Underflows);
+        Assert.Equal(0, sim.Bridge.Overflows);
+        Assert.InRange(sim.MaxFillAfterLock - sim.Bridge.LatencyFrames, 0, 64);
+        Assert.InRange(sim.Bridge.LatencyFrames - sim.MinFillAfterLock, 0, 64);
+        Assert.InRange(thd, -200, quality == ResamplerQuality.Low ? -70 : -90);
+    }
+
+    [Fact]
+    public void Bridge_reads_and_writes_allocate_nothing_after_warm_up()
+    {
+        var time = new VirtualTime();
+        var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64 }, time);
+        var src = new AudioBuffer(2, 64);
+        var dst = new AudioBuffer(2, 64);
+        long t = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            time.Nanoseconds = t += 1_333_333;
+            bridge.Write(src, 64);
+            bridge.Read(dst, 64);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            time.Nanoseconds = t += 1_333_333;
+            bridge.Write(src, 64);
+            bridge.Read(dst, 64);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.False(bridge.IsPriming);
+    }
+
+    [Fact]
+    public void Underflow_outputs_silence_counts_and_reprimes_then_resumes()
+    {
+        var time = new VirtualTime();
+        var bridge = new ClockBridge(1, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64 }, time);
+        var src = new AudioBuffer(1, 64);
+        src.GetChannel(0, 64).Fill(0.25f);
+        var dst = new AudioBuffer(1, 64);
+        long t = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            time.Nanoseconds = t += 1_333_333;
+            bridge.Write(src, 64);
+            bridge.Read(dst, 64);
+        }
+
+        Assert.Equal(0.25f, dst.GetChannel(0, 64)[32], 3);
+        for (int i = 0; i < 10; i++)
+        {
+            time.Nanoseconds = t += 1_333_333;
+            bridge.Read(dst, 64); // the producer stalls
+        }
+
+        Assert.Equal(1, bridge.Underflows);
+        Assert.True(bridge.IsPriming);
+        Assert.All(dst.GetChannel(0, 64).ToArray(), x => Assert.Equal(0f, x));
+        for (int i = 0; i < 100; i++)
+        {
+            time.Nanoseconds = t += 1_333_333;
+            bridge.Write(src, 64);
+            bridge.Read(dst, 64);
+        }
+
+        Assert.False(bridge.IsPriming);
+        Assert.Equal(0.25f, dst.GetChannel(0, 64)[32], 3);
+    }
+
+    [Fact]
+    public void Overflow_drops_the_write_and_counts_it()
+    {
+        var bridge = new ClockBridge(1, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64 }, new VirtualTime());
+        var src = new AudioBuffer(1, 64);
+        int writes = 0;
+        while (bridge.Write(src, 64))
+        {
+            writes++;
+        }
+
+        Assert.Equal(1, bridge.Overflows);
+        Assert.Equal(writes * 64L, bridge.FramesWritten);
+    }
+
+    [Theory]
+    [InlineData(ResamplerQuality.Low)]
+    [InlineData(ResamplerQuality.Medium)]
+    [InlineData(ResamplerQuality.High)]
+    public void Resampler_vector_and_scalar_paths_agree(ResamplerQuality quality)
+    {
+        var r = new PolyphaseResampler(quality);
+        var input = Enumerable.Range(0, 4096).Select(i => (float)Math.Sin(i * 0.37) * 0.8f).ToArray();
+        var a = new float[1000];
+        var b = new float[1000];
+        double endA = r.Interpolate(input, r.HalfLength + 0.3, 1.0004, a);
+        double endB = r.InterpolateScalar(input, r.HalfLength + 0.3, 1.0004, b);
+        Assert.Equal(endA, endB);
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.InRange(Math.Abs(a[i] - b[i]), 0, 2e-6); // summation order differs
+        }
+    }
+
+    [Fact]
+    public void Resampler_at_ratio_one_and_integer_position_reproduces_the_input()
+    {
+        var r = new PolyphaseResampler(ResamplerQuality.Medium);
+        var input = Enumerable.Range(0, 512).Select(i => (float)Math.Sin(i * 0.1)).ToArray();
+        var output = new float[256];
+        r.Interpolate(input, r.HalfLength, 1.0, output);
+        for (int i = 0; i < output.Length; i++)
+        {
+            Assert.Equal(input[r.HalfLength + i], output[i], 5);
+        }
+    }
+
+    [Fact]
+    public void Resampler_refuses_positions_without_enough_input()
+    {
+        var r = new PolyphaseResampler(ResamplerQuality.Medium);
+        var input = new float[64];
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.Interpolate(input, 2, 1.0, new float[4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => r.Interpolate(input, 40, 1.0, new float[16]));
+    }
 }
