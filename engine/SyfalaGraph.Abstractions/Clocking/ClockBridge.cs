@@ -17,9 +17,11 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // subtracts its own position, which includes the resampler's fractional read point. Time comes from a
 // TimeProvider: the system's monotonic clock, or the engine's virtual timeline in simulations.
 //
-// Under- and overflow: a read that would need frames not yet written outputs silence, counts an
-// underflow, and waits until the fill is back at target (priming); a write that does not fit is dropped
-// and counted. Both are recoveries from faults (a stalled thread, a lost network), not steady state.
+// Start, under- and overflow: the consumer outputs silence until the fill reaches its target (priming),
+// then drops any backlog beyond it (the consumer may start long after the producer) so the loop starts
+// at zero error. A read that would need frames not yet written outputs silence, counts an underflow and
+// primes again; a write that does not fit is dropped and counted, and a fill that rises four blocks above
+// target (a stalled consumer) is skipped back to it. These are recoveries from faults, not steady state.
 // The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
 
 /// <summary>
@@ -42,6 +44,7 @@ public sealed class ClockBridge
     private readonly DriftController _controller;
     private readonly AudioBuffer _staging;
     private readonly int _maxConsumerFrames;
+    private readonly int _resyncMargin;
 
     // Producer-published stamp: total frames written at time _stampTicks; _stampVersion odd while updating.
     private long _stampVersion;
@@ -95,6 +98,7 @@ public sealed class ClockBridge
         double maxDeviation = options.MaxDriftPpm * 1e-6;
         _controller = new DriftController(sampleRate, options.LoopBandwidthHz, maxDeviation);
         _maxConsumerFrames = options.ConsumerBlockFrames;
+        _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, options.ConsumerBlockFrames);
         int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + options.ConsumerBlockFrames)));
         (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
         int hl = _resampler.HalfLength;
@@ -113,7 +117,10 @@ public sealed class ClockBridge
     /// <summary>The interpolation filter quality.</summary>
     public ResamplerQuality Quality { get; }
 
-    /// <summary>Writes dropped because the ring was full (each loses one write's frames).</summary>
+    /// <summary>
+    /// Writes dropped because the ring was full (each loses one write's frames), and backlogs skipped because the
+    /// fill rose more than four blocks above target (each skips to the target).
+    /// </summary>
     public long Overflows => Volatile.Read(ref _overflows);
 
     /// <summary>Reads that found too few frames and output silence.</summary>
@@ -140,9 +147,12 @@ public sealed class ClockBridge
     /// <summary>The largest latency that can be asked for with these block sizes (ring capacity minus margins), frames.</summary>
     public int MaximumLatencyFrames => (_consumer.Capacity / _channels) - (2 * _maxConsumerFrames);
 
-    /// <summary>The default target latency for these block sizes and quality, frames.</summary>
+    /// <summary>
+    /// The default target latency for these block sizes and quality, frames: the minimum plus one block of margin
+    /// for scheduling jitter (1.3 ms at 64 frames and 48 kHz) — 210 frames for 64-frame blocks at medium quality.
+    /// </summary>
     public static int DefaultLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality) =>
-        MinimumLatency(producerBlockFrames, consumerBlockFrames, quality) + (Math.Max(producerBlockFrames, consumerBlockFrames) / 2);
+        MinimumLatency(producerBlockFrames, consumerBlockFrames, quality) + Math.Max(producerBlockFrames, consumerBlockFrames);
 
     /// <summary>
     /// The smallest target latency for these block sizes and quality, frames: one producer block (the fill
@@ -221,28 +231,40 @@ public sealed class ClockBridge
         int hl = _resampler.HalfLength;
         long now = _time.GetTimestamp();
         ReadStamp();
-        // Producer position extrapolated to now (at most one write ahead), minus the consumer's position.
+        // Producer position extrapolated to now (at most one write ahead).
         double ahead = Math.Clamp((now - _readStampTicks) * _framesPerTick, 0, _readStampLastWrite);
-        long ringFrames = _consumer.AvailableToRead / _channels;
-        double consumed = (_consumer.TotalRead / _channels) - (_stagedFrames - _position);
-        double fill = _readStampFrames + ahead - consumed;
-        Volatile.Write(ref _ringFill, (int)ringFrames);
-        Volatile.Write(ref _smoothFill, fill);
+        int ringFrames = _consumer.AvailableToRead / _channels;
+        if (_priming)
+        {
+            // Start with hl − 1 frames of silent history so the first real frame sits at the read position.
+            _stagedFrames = hl - 1;
+            _position = hl - 1;
+        }
 
+        double fill = Fill(ahead);
         if (_priming)
         {
             if (fill < LatencyFrames || ringFrames < frames + hl + 1)
             {
+                Publish(ringFrames, fill);
                 Silence(destination, frames);
                 return;
             }
 
-            // Start with hl − 1 frames of silent history so the first real frame sits at the read position.
+            // The consumer may start well after the producer: drop the backlog so the fill starts at its target.
+            Resync(ref ringFrames, ref fill);
             _staging.Clear(hl - 1);
-            _stagedFrames = hl - 1;
-            _position = hl - 1;
             Volatile.Write(ref _priming, false);
         }
+        else if (fill > LatencyFrames + _resyncMargin)
+        {
+            // Far above target (the consumer stalled, or the producer burst): skip to the target rather than
+            // play seconds late; counted with the overflows since audio is discarded.
+            Resync(ref ringFrames, ref fill);
+            Volatile.Write(ref _overflows, _overflows + 1);
+        }
+
+        Publish(ringFrames, fill);
 
         double ratio = _controller.Update(fill - LatencyFrames, frames);
         Volatile.Write(ref _ratio, ratio);
@@ -284,6 +306,27 @@ public sealed class ClockBridge
         Volatile.Write(ref _outputFrames, _outputFrames + frames);
     }
 
+    // The consumer's position counts what the resampler still holds ahead of its read point.
+    private double Fill(double ahead) =>
+        _readStampFrames + ahead - ((_consumer.TotalRead / _channels) - (_stagedFrames - _position));
+
+    private void Resync(ref int ringFrames, ref double fill)
+    {
+        int skip = (int)Math.Min(Math.Floor(fill - LatencyFrames), ringFrames - _maxConsumerFrames - _resampler.HalfLength - 1);
+        if (skip > 0)
+        {
+            _consumer.Skip(skip * _channels);
+            ringFrames -= skip;
+            fill -= skip;
+        }
+    }
+
+    private void Publish(int ringFrames, double fill)
+    {
+        Volatile.Write(ref _ringFill, ringFrames);
+        Volatile.Write(ref _smoothFill, fill);
+    }
+
     private void Silence(AudioBuffer destination, int frames)
     {
         destination.Clear(frames);
@@ -320,6 +363,35 @@ public sealed class ClockBridge
             _readStampTicks = ticks;
             _readStampLastWrite = last;
         }
+    }
+
+    /// <summary>
+    /// Runs the producer and consumer paths of a scratch bridge (every quality) so that their code is compiled
+    /// before a real audio thread first needs it: a JIT pause in the first blocks would otherwise look like a
+    /// stalled consumer. Audio thread: no (allocates).
+    /// </summary>
+    public static void WarmUpCode()
+    {
+        foreach (ResamplerQuality quality in Enum.GetValues<ResamplerQuality>())
+        {
+            var time = new ManualTime();
+            var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64, Quality = quality }, time);
+            var block = new AudioBuffer(2, 64);
+            var interleaved = new float[128];
+            for (int i = 0; i < 64; i++)
+            {
+                time.Ticks += time.TimestampFrequency / 750;
+                _ = (i & 1) == 0 ? bridge.Write(block, 64) : bridge.Write(interleaved);
+                bridge.Read(block, 64);
+            }
+        }
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        public long Ticks { get; set; }
+
+        public override long GetTimestamp() => Ticks;
     }
 
     private static void ThrowTooManyFrames() =>

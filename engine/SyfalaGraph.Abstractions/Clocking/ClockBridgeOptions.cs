@@ -11,7 +11,7 @@ public sealed record ClockBridgeOptions
 
     /// <summary>
     /// Target latency through the bridge, in frames: the mean fill the controller holds. Null for the smallest
-    /// safe value, <see cref="ClockBridge.MinimumLatencyFrames"/> plus half a block of margin for scheduling jitter.
+    /// safe value, <see cref="ClockBridge.MinimumLatencyFrames"/> plus one block of margin for scheduling jitter.
     /// </summary>
     public int? LatencyFrames { get; init; }
 

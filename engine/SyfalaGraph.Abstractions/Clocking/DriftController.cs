@@ -46,7 +46,15 @@ internal sealed class DriftController
     public double Update(double errorFrames, int frames)
     {
         _filtered += (1 - Math.Exp(-_lowPassRadPerFrame * frames)) * (errorFrames - _filtered);
-        _integral = Math.Clamp(_integral + (_ki * _filtered * frames / _sampleRate), -_maxDeviation, _maxDeviation);
-        return 1 + Math.Clamp((_kp * _filtered) + _integral, -_maxDeviation, _maxDeviation);
+        double proportional = _kp * _filtered;
+        double integral = _integral + (_ki * _filtered * frames / _sampleRate);
+        // Anti-windup: while the output is clamped, the integrator only moves back towards the range, so a
+        // large start-up error does not leave it wound up (which would overshoot into underflows).
+        if (Math.Abs(proportional + integral) <= _maxDeviation || Math.Abs(integral) < Math.Abs(_integral))
+        {
+            _integral = Math.Clamp(integral, -_maxDeviation, _maxDeviation);
+        }
+
+        return 1 + Math.Clamp(proportional + _integral, -_maxDeviation, _maxDeviation);
     }
 }

@@ -165,6 +165,21 @@ internal static class RunCommand
         Console.Error.WriteLine(string.Create(inv,
             $"{runtime.FramesProcessed / runtime.SampleRate,9:F1}s  QUANT {runtime.BlockFrames}  RATE {runtime.SampleRate}  BUSY {runtime.LastCycleMicroseconds,7:F1}us  " +
             $"LOAD {100 * runtime.LastCycleMicroseconds / period,5:F1}%  MAX {runtime.MaxCycleMicroseconds,7:F1}us  XRUN {runtime.Xruns}  ERR {runtime.Faults}"));
+        if (runtime.Domains.Count > 1)
+        {
+            foreach (DomainRunner d in runtime.Domains.Where(d => d.Domain.Nodes.Count > 0))
+            {
+                Console.Error.WriteLine(string.Create(inv,
+                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  {d.FramesProcessed / runtime.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  XRUN {d.Xruns}"));
+            }
+
+            foreach (BridgeLink b in runtime.Bridges)
+            {
+                Console.Error.WriteLine(string.Create(inv,
+                    $"  bridge {b.Name,-22} FILL {b.Bridge.FillFrames,7:F1}/{b.Bridge.LatencyFrames}  RATIO {b.Bridge.RatioPpm,8:F2}ppm  UNDER {b.Bridge.Underflows}  OVER {b.Bridge.Overflows}"));
+            }
+        }
+
         long cycles = Math.Max(1, runtime.Cycles);
         foreach (NodeSlot slot in runtime.Slots)
         {

@@ -24,9 +24,20 @@ internal static class ValidateCommand
             {
                 ValidatedGraph g = GraphValidator.LoadFile(path, host.Services.GetRequiredService<NodeTypeRegistry>());
                 GraphSettings s = g.Settings;
-                string clock = s.Clock == ClockKind.Node ? s.ClockNode! : s.Clock.ToString().ToLowerInvariant();
-                Console.WriteLine($"{path}: valid: {g.Nodes.Count} nodes, {g.Links.Count} links; clock domain '{clock}' " +
-                    $"({(s.SampleRate is double r ? r + " Hz" : "rate from the driver")}, {s.BlockFrames} frames per block): {string.Join(", ", g.Nodes.Select(n => n.Id))}");
+                var domains = g.Domains.Where(d => d.Nodes.Count > 0).ToList();
+                Console.WriteLine($"{path}: valid: {g.Nodes.Count} nodes, {g.Links.Count} links, {domains.Count} clock domain(s) " +
+                    $"({(s.SampleRate is double r ? r + " Hz" : "rate from the driver")}, {s.BlockFrames} frames per block)");
+                foreach (ClockDomain d in domains)
+                {
+                    Console.WriteLine($"  domain '{d.Name}': {string.Join(", ", d.Nodes.Select(n => g.Nodes[n].Id))}");
+                }
+
+                foreach (ResolvedLink l in g.Links.Where(g.IsBridged))
+                {
+                    Console.WriteLine($"  bridge {l.Definition} ({g.DomainOf(g.Nodes[l.Source]).Name} -> {g.DomainOf(g.Nodes[l.Destination]).Name}, " +
+                        $"latency {(l.Definition.LatencyFrames is int lf ? lf + " frames" : "default")}, quality {(l.Definition.Quality ?? Abstractions.Clocking.ResamplerQuality.Medium).ToString().ToLowerInvariant()})");
+                }
+
                 return ExitCodes.Success;
             }
             catch (GraphException ex)

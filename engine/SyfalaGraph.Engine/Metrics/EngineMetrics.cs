@@ -32,6 +32,15 @@ public sealed class EngineMetrics : IDisposable
         _meter.CreateObservableGauge("syfalagraph.cycle.load", () => new Measurement<double>(runtime.LastCycleMicroseconds / runtime.PeriodMicroseconds, graph), "1", "Last block's processing time over the period");
         _meter.CreateObservableCounter("syfalagraph.reloads", () => new Measurement<long>(runtime.Reloads, graph), "{reload}", "Graph reloads applied while running");
         _meter.CreateObservableGauge("syfalagraph.reload.duration", () => new Measurement<double>(runtime.LastReloadMilliseconds, graph), "ms", "Last reload, from Apply to the new schedule running");
+        KeyValuePair<string, object?> Bridge(BridgeLink b) => new("bridge", b.Name);
+        _meter.CreateObservableGauge("syfalagraph.bridge.fill", () => runtime.Bridges.Select(b =>
+            new Measurement<double>(b.Bridge.FillFrames, graph, Bridge(b))), "{frame}", "Fill of a bridge between clock domains (held at its latency_frames)");
+        _meter.CreateObservableGauge("syfalagraph.bridge.ratio", () => runtime.Bridges.Select(b =>
+            new Measurement<double>(b.Bridge.RatioPpm, graph, Bridge(b))), "ppm", "Resampling ratio of a bridge minus 1: the measured clock drift");
+        _meter.CreateObservableCounter("syfalagraph.bridge.underflows", () => runtime.Bridges.Select(b =>
+            new Measurement<long>(b.Bridge.Underflows, graph, Bridge(b))), "{underflow}", "Bridge reads that found too little audio");
+        _meter.CreateObservableCounter("syfalagraph.bridge.overflows", () => runtime.Bridges.Select(b =>
+            new Measurement<long>(b.Bridge.Overflows, graph, Bridge(b))), "{overflow}", "Bridge writes dropped because the ring was full");
         _meter.CreateObservableCounter("syfalagraph.events.dropped", () => new Measurement<long>(runtime.EventsDropped, graph), "{event}", "Events dropped because the event queue was full");
     }
 

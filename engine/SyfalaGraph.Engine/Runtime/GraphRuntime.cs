@@ -145,6 +145,11 @@ public sealed partial class GraphRuntime : IDisposable
             int[] blocks = graph.Domains.Select(d => ResolveBlock(s, d.Driver is int i ? (IDriverNode)instances[i] : null)).ToArray();
             VirtualTimeline? timeline = CreateTimeline(graph, instances);
             BridgeLink[] bridges = BuildBridges(graph, rate, blocks, timeline ?? TimeProvider.System, []);
+            if (bridges.Length > 0)
+            {
+                ClockBridge.WarmUpCode();
+            }
+
             var slots = BuildSlots(graph, instances, blocks, events, bridges);
             foreach (NodeSlot slot in slots)
             {
