@@ -7,5 +7,11 @@ if (args.Length > 0 && args[0] == "reload-latency")
     return ReloadLatency.Run(args[1..]);
 }
 
+// `resampler-compare` runs our resampler and libsamplerate's on the same input and prints CPU and THD+N.
+if (args.Length > 0 && args[0] == "resampler-compare")
+{
+    return SyfalaGraph.Benchmarks.Clocking.ResamplerComparison.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
