@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SyfalaGraph.Engine.Plugins;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Validation;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Plugins.PortAudio.Tests;
 
@@ -99,7 +100,7 @@ public sealed class PortAudioDeviceTests
         string dir = Directory.CreateTempSubdirectory("sg-pa-").FullName;
         string graph = Path.Combine(dir, "bad.yaml");
         File.WriteAllText(graph, Yaml(device: "nosuch"));
-        string cli = Path.Combine(RepoRoot(), "engine", "SyfalaGraph.Cli", "bin", "Debug", "net10.0", "syfala-graph.dll");
+        string cli = Path.Combine(RepoPaths.CliBin, "syfala-graph.dll");
         Assert.True(File.Exists(cli), cli);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { cli, "run", graph, "--duration", "1" })
@@ -123,15 +124,4 @@ public sealed class PortAudioDeviceTests
         runtime.Completion.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
     private static string Await(Task<string> task) => task.GetAwaiter().GetResult();
-
-    private static string RepoRoot()
-    {
-        string? d = AppContext.BaseDirectory;
-        while (d is not null && !File.Exists(Path.Combine(d, "SyfalaGraph.sln")))
-        {
-            d = Path.GetDirectoryName(d);
-        }
-
-        return d ?? throw new InvalidOperationException("repository root not found");
-    }
 }

@@ -32,6 +32,12 @@ public abstract class AudioNode : IDisposable
     /// <see cref="ProcessContext.Frames"/> frames. Output buffers hold garbage on entry; a node must
     /// write every frame of every output channel. Audio thread: yes.
     /// </summary>
+    /// <remarks>
+    /// When a plain DSP node (not a service, driver or decoupled node) is added by a reload, the engine calls
+    /// Process a few times on the reload thread, on the node's own unpublished buffers, before the node goes
+    /// live, so that its code is compiled off the audio thread. Process must therefore not act on anything
+    /// outside the node (files, devices, sockets); nodes that do are service, driver or decoupled nodes.
+    /// </remarks>
     public abstract void Process(in ProcessContext context);
 
     /// <summary>
