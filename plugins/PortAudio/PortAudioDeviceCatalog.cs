@@ -71,12 +71,12 @@ public sealed class PortAudioDeviceCatalog : IDeviceCatalog
             var details = new List<string> { "index " + i.ToString(CultureInfo.InvariantCulture) };
             if (d->MaxInputChannels > 0)
             {
-                details.Add(string.Create(CultureInfo.InvariantCulture, $"latency in {d->DefaultLowInputLatency * 1000:0.#}–{d->DefaultHighInputLatency * 1000:0.#} ms"));
+                details.Add(string.Create(CultureInfo.InvariantCulture, $"latency in {d->DefaultLowInputLatency * 1000:0.#}-{d->DefaultHighInputLatency * 1000:0.#} ms"));
             }
 
             if (d->MaxOutputChannels > 0)
             {
-                details.Add(string.Create(CultureInfo.InvariantCulture, $"latency out {d->DefaultLowOutputLatency * 1000:0.#}–{d->DefaultHighOutputLatency * 1000:0.#} ms"));
+                details.Add(string.Create(CultureInfo.InvariantCulture, $"latency out {d->DefaultLowOutputLatency * 1000:0.#}-{d->DefaultHighOutputLatency * 1000:0.#} ms"));
             }
 
             if (apiInfo is not null && (apiInfo->DefaultInputDevice == i || apiInfo->DefaultOutputDevice == i))
