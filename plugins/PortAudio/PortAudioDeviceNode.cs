@@ -53,6 +53,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     private long _xruns;
     private long _callbacks;
     private long _callbackFrames;
+    private double _firstStreamTime = double.NaN;
+    private double _lastStreamTime = double.NaN;
 
     /// <summary>Creates the node (the device is looked up in <see cref="Prepare"/>, opened in <see cref="Start"/>). Audio thread: no.</summary>
     /// <param name="parameters">The validated parameters.</param>
@@ -93,6 +95,20 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
     /// <summary>Frames PortAudio asked for in callbacks so far. Any thread.</summary>
     public long CallbackFrames => Volatile.Read(ref _callbackFrames);
+
+    /// <summary>
+    /// Seconds of the stream's own clock (<c>PaStreamCallbackTimeInfo.currentTime</c>: the JACK server's frame time on
+    /// JACK, a system clock elsewhere) between the first and the latest callback; 0 before two callbacks. With
+    /// <see cref="CallbackFrames"/> it tells frames the device ran from frames the node was called for (missed periods). Any thread.
+    /// </summary>
+    public double StreamTimeSeconds
+    {
+        get
+        {
+            double span = Volatile.Read(ref _lastStreamTime) - Volatile.Read(ref _firstStreamTime);
+            return double.IsNaN(span) ? 0 : span;
+        }
+    }
 
     /// <summary>The stream's actual input latency in seconds (after <see cref="Start"/>).</summary>
     public double InputLatencySeconds => _inputLatency;
@@ -328,12 +344,32 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         try
         {
             var node = Unsafe.As<PortAudioDeviceNode>(GCHandle.FromIntPtr(userData).Target);
-            return node is null ? PortAudioNative.paAbort : node.OnCallback((float*)input, (float*)output, (int)frameCount.Value, statusFlags.Value);
+            if (node is null)
+            {
+                return PortAudioNative.paAbort;
+            }
+
+            if (timeInfo != 0)
+            {
+                node.OnStreamTime(((PaStreamCallbackTimeInfo*)timeInfo)->CurrentTime);
+            }
+
+            return node.OnCallback((float*)input, (float*)output, (int)frameCount.Value, statusFlags.Value);
         }
         catch
         {
             return PortAudioNative.paAbort;
         }
+    }
+
+    private void OnStreamTime(double currentTime)
+    {
+        if (double.IsNaN(_firstStreamTime))
+        {
+            Volatile.Write(ref _firstStreamTime, currentTime);
+        }
+
+        Volatile.Write(ref _lastStreamTime, currentTime);
     }
 
     private int OnCallback(float* input, float* output, int frames, nuint status)

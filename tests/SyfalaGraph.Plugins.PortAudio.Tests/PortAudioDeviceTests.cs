@@ -98,9 +98,9 @@ public sealed class PortAudioDeviceTests
     {
         string dir = Directory.CreateTempSubdirectory("sg-pa-").FullName;
         string graph = Path.Combine(dir, "bad.yaml");
-        File.WriteAllText(graph, Yaml(device: "nosuch"));
+        System.IO.File.WriteAllText(graph, Yaml(device: "nosuch"));
         string cli = Path.Combine(RepoRoot(), "engine", "SyfalaGraph.Cli", "bin", "Debug", "net10.0", "syfala-graph.dll");
-        Assert.True(File.Exists(cli), cli);
+        Assert.True(System.IO.File.Exists(cli), cli);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { cli, "run", graph, "--duration", "1" })
         {
@@ -127,7 +127,7 @@ public sealed class PortAudioDeviceTests
     private static string RepoRoot()
     {
         string? d = AppContext.BaseDirectory;
-        while (d is not null && !File.Exists(Path.Combine(d, "SyfalaGraph.sln")))
+        while (d is not null && !System.IO.File.Exists(Path.Combine(d, "SyfalaGraph.sln")))
         {
             d = Path.GetDirectoryName(d);
         }
