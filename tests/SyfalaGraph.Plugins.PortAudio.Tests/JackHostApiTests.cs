@@ -130,78 +130,94 @@ public sealed class JackHostApiTests
     /// A real recording (2 s of silence prepended, so the recorder is surely listening before it starts) played
     /// through the node and recorded by <c>jack_rec</c> (32-bit PCM, exact for 16-bit sources) from the node's
     /// output port; aligned on the first non-zero sample, the whole recording must come back sample for sample.
-    /// Cases: PortAudio's adaptation buffer (256-frame callbacks on a 64-frame JACK period) and callbacks of the
-    /// JACK period (1024 frames) chunked by the node into blocks of 96 (10 × 96 + 64).
+    /// Cases: PortAudio's adaptation buffer (256-frame callbacks, four per 1024-frame JACK period) and callbacks of
+    /// the JACK period (1024 frames) chunked by the node into blocks of 96 (10 × 96 + 64).
     /// </summary>
+    /// <remarks>
+    /// A JACK period the client misses under load (the server skips it and reports an xrun) is a real dropout in
+    /// the recording. Such an attempt is retried (at most 3 attempts); a mismatch in an attempt without any
+    /// xrun fails at once, and so does the last attempt. The long period leaves slack on a shared machine.
+    /// </remarks>
     [Theory]
-    [InlineData(256, 64, 64)]
+    [InlineData(256, 1024, 256)]
     [InlineData(0, 1024, 96)]
     public async Task A_file_played_through_the_jack_host_api_is_recorded_intact(int framesPerBuffer, int jackPeriod, int blockFrames)
     {
         string dir = RepoPaths.NewTempDir("pa-jack-file");
         string source = Path.Combine(dir, "source.wav");
         TestAudio.Run("sox", $"\"{TestAudio.FrontCenterWav}\" \"{source}\" pad 2 0");
-        string recorded = Path.Combine(dir, "recorded.wav");
-        using var jack = JackServer.Start("sg-pa-file", periodFrames: jackPeriod);
-        NativeEnvironment.UseJackServer(jack.Name);
-        using ServiceProvider services = Services();
-        using var runtime = GraphRuntime.Create(Load(string.Create(CultureInfo.InvariantCulture, $$"""
-            version: 1
-            settings: { sample_rate: 48000, block_frames: {{blockFrames}}, clock: dev }
-            nodes:
-              dev:  { type: portaudio.device, params: { host_api: JACK, device: system, input_channels: 0, output_channels: 1, frames_per_buffer: {{framesPerBuffer}} } }
-              file: { type: file.reader, params: { path: source.wav } }
-            links:
-              - file.out -> dev.playback
-            """), dir), services);
-        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
-        runtime.Start();
-        using (Process recorder = StartRecorder(jack, recorded, seconds: 6))
-        {
-            await runtime.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-            bool recorderDone = recorder.WaitForExit(15_000);
-            if (!recorderDone)
-            {
-                recorder.Kill();
-                recorder.WaitForExit(5_000);
-            }
-
-            runtime.Stop();
-            Assert.True(recorderDone, "jack_rec did not finish within 15 s");
-        }
-
         (float[] expected, _, _) = TestAudio.ReadWithSox(source);
-        (float[] actual, int channels, int rate) = TestAudio.ReadWithSox(recorded);
-        Assert.Equal(1, channels);
-        Assert.Equal(48000, rate);
         int e0 = Array.FindIndex(expected, s => s != 0);
-        int a0 = Array.FindIndex(actual, s => s != 0);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"frames_per_buffer {framesPerBuffer}, JACK period {jackPeriod}, block {blockFrames}: {node.Callbacks} callbacks ({node.CallbackFrames} frames), " +
-            $"{runtime.Cycles} cycles, {runtime.FramesProcessed} frames; recorded {actual.Length} samples, first sound at {a0} (source {e0}), xruns {runtime.Xruns}");
-        Assert.True(a0 > 0, "the recording starts with sound: the recorder connected after playback had begun");
         int length = expected.Length - e0;
-        Assert.True(actual.Length - a0 >= length, $"the recording has {actual.Length - a0} samples from the first sound, the source {length}");
-        int mismatches = 0;
-        int firstMismatch = -1;
-        for (int i = 0; i < length; i++)
+        for (int attempt = 1; ; attempt++)
         {
-            // Tolerance: 32-bit PCM holds the 16-bit source exactly; 1e-6 allows for float rounding only.
-            if (Math.Abs(expected[e0 + i] - actual[a0 + i]) > 1e-6f)
+            string recorded = Path.Combine(dir, $"recorded-{attempt}.wav");
+            using var jack = JackServer.Start("sg-pa-file", periodFrames: jackPeriod);
+            NativeEnvironment.UseJackServer(jack.Name);
+            using ServiceProvider services = Services();
+            using var runtime = GraphRuntime.Create(Load(string.Create(CultureInfo.InvariantCulture, $$"""
+                version: 1
+                settings: { sample_rate: 48000, block_frames: {{blockFrames}}, clock: dev }
+                nodes:
+                  dev:  { type: portaudio.device, params: { host_api: JACK, device: system, input_channels: 0, output_channels: 1, frames_per_buffer: {{framesPerBuffer}} } }
+                  file: { type: file.reader, params: { path: source.wav } }
+                links:
+                  - file.out -> dev.playback
+                """), dir), services);
+            var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+            runtime.Start();
+            using (Process recorder = StartRecorder(jack, recorded, seconds: 6))
             {
-                mismatches++;
-                firstMismatch = firstMismatch < 0 ? i : firstMismatch;
-            }
-        }
+                await runtime.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+                bool recorderDone = recorder.WaitForExit(15_000);
+                if (!recorderDone)
+                {
+                    recorder.Kill();
+                    recorder.WaitForExit(5_000);
+                }
 
-        Assert.True(mismatches == 0, $"{mismatches} of {length} samples differ, the first at {firstMismatch}");
-        if (framesPerBuffer == 0)
-        {
-            // Every callback had the JACK period, and each ran ceil(period / block) blocks (1024 = 10 x 96 + 64: 11);
-            // the last callback may end the graph part-way, and one more may come after the end.
-            Assert.Equal(node.CallbackFrames, node.Callbacks * jackPeriod);
-            long perCallback = (jackPeriod + blockFrames - 1) / blockFrames;
-            Assert.InRange(runtime.Cycles, (perCallback * (node.Callbacks - 2)) + 1, perCallback * node.Callbacks);
+                runtime.Stop();
+                Assert.True(recorderDone, "jack_rec did not finish within 15 s");
+            }
+
+            (float[] actual, int channels, int rate) = TestAudio.ReadWithSox(recorded);
+            Assert.Equal(1, channels);
+            Assert.Equal(48000, rate);
+            int a0 = Array.FindIndex(actual, s => s != 0);
+            Assert.True(a0 > 0, "the recording starts with sound: the recorder connected after playback had begun");
+            Assert.True(actual.Length - a0 >= length, $"the recording has {actual.Length - a0} samples from the first sound, the source {length}");
+            int mismatches = 0;
+            int firstMismatch = -1;
+            for (int i = 0; i < length; i++)
+            {
+                // Tolerance: 32-bit PCM holds the 16-bit source exactly; 1e-6 allows for float rounding only.
+                if (Math.Abs(expected[e0 + i] - actual[a0 + i]) > 1e-6f)
+                {
+                    mismatches++;
+                    firstMismatch = firstMismatch < 0 ? i : firstMismatch;
+                }
+            }
+
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"attempt {attempt}: frames_per_buffer {framesPerBuffer}, JACK period {jackPeriod}, block {blockFrames}: {node.Callbacks} callbacks ({node.CallbackFrames} frames), " +
+                $"{runtime.Cycles} cycles, {runtime.FramesProcessed} frames; recorded {actual.Length} samples, first sound at {a0} (source {e0}), " +
+                $"{mismatches} of {length} samples differ, xruns {runtime.Xruns}");
+            if (mismatches > 0 && runtime.Xruns > 0 && attempt < 3)
+            {
+                continue; // a dropout JACK reported: not the node's doing
+            }
+
+            Assert.True(mismatches == 0, $"{mismatches} of {length} samples differ, the first at {firstMismatch} (xruns {runtime.Xruns}, attempt {attempt})");
+            Assert.Equal(node.CallbackFrames, node.Callbacks * CallbackFramesOf(framesPerBuffer, jackPeriod));
+            if (framesPerBuffer == 0)
+            {
+                // Each callback ran ceil(period / block) blocks (1024 = 10 x 96 + 64: 11); the last callback may end
+                // the graph part-way, and one more may come after the end.
+                long perCallback = (jackPeriod + blockFrames - 1) / blockFrames;
+                Assert.InRange(runtime.Cycles, (perCallback * (node.Callbacks - 2)) + 1, perCallback * node.Callbacks);
+            }
+
+            return;
         }
     }
 
