@@ -213,9 +213,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
 
         _logger.LogInformation(
-            "portaudio.device {Node}: [{Index}] '{Device}' running at {Rate} Hz, {Frames} frames per buffer, {In} in / {Out} out, latency in {InMs:F1} ms / out {OutMs:F1} ms",
+            "portaudio.device {Node}: [{Index}] '{Device}' running at {Rate} Hz, frames per buffer {Frames}, {In} in / {Out} out, latency in {InMs:F1} ms / out {OutMs:F1} ms",
             _nodeId, _device, _deviceName, streamInfo is null ? _sampleRate : streamInfo->SampleRate,
-            _parameters.FramesPerBuffer == 0 ? $"host period (unspecified), blocks of at most {_maxBlockFrames}" : _parameters.FramesPerBuffer,
+            _parameters.FramesPerBuffer == 0 ? $"unspecified (the host's period, run in blocks of at most {_maxBlockFrames})" : _parameters.FramesPerBuffer,
             _parameters.InputChannels, _parameters.OutputChannels, _inputLatency * 1000, _outputLatency * 1000);
     }
 
