@@ -63,6 +63,32 @@ public sealed class PortAudioDeviceTests
     }
 
     [Fact]
+    public void Unspecified_frames_per_buffer_runs_each_host_period_in_blocks_of_at_most_block_frames()
+    {
+        string yaml = Yaml().Replace("frames_per_buffer: 256", "frames_per_buffer: 0", StringComparison.Ordinal)
+            .Replace("clock: dev", "clock: dev\n  block_frames: 96", StringComparison.Ordinal);
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(yaml), services, new RuntimeOptions { DurationSeconds = 2 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        Assert.Equal(96, runtime.BlockFrames);
+        runtime.Start();
+        Assert.True(WaitForEnd(runtime));
+        runtime.Stop();
+
+        long perCallback = node.CallbackFrames / Math.Max(1, node.Callbacks);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{node.Callbacks} callbacks, {node.CallbackFrames} frames (mean {perCallback} per callback), {runtime.Cycles} cycles, {runtime.FramesProcessed} frames, xruns {runtime.Xruns}");
+
+        // The host's period is not 96 frames, so callbacks were cut into several blocks: at least ceil(frames / 96).
+        Assert.NotEqual(96, perCallback);
+        Assert.Equal(2 * 48000, runtime.FramesProcessed);
+        Assert.True(runtime.Cycles >= (runtime.FramesProcessed + 95) / 96, $"{runtime.Cycles} cycles for {runtime.FramesProcessed} frames in blocks of at most 96");
+        Assert.True(runtime.Cycles > node.Callbacks, "each callback ran more than one block");
+        Assert.Equal(0, runtime.Xruns);
+        Assert.Equal(0, runtime.AudioThreadAllocatedBytes);
+    }
+
+    [Fact]
     public void Stream_starts_and_stops_cleanly_three_times_in_a_row()
     {
         for (int i = 0; i < 3; i++)
