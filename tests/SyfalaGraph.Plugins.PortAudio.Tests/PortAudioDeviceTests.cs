@@ -89,6 +89,48 @@ public sealed class PortAudioDeviceTests
     }
 
     [Fact]
+    public void Stream_latency_rate_callbacks_and_xruns_are_published_as_metrics()
+    {
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(Yaml()), services, new RuntimeOptions { DurationSeconds = 0.5 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        var seen = new List<(string Instrument, double Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name.StartsWith("syfalagraph.portaudio.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
+        listener.Start();
+        runtime.Start();
+        Assert.True(WaitForEnd(runtime));
+        listener.RecordObservableInstruments(); // while the stream is open
+        runtime.Stop();
+
+        Assert.Contains(("syfalagraph.portaudio.sample_rate", 48000.0, "node=dev"), seen);
+        Assert.Contains(("syfalagraph.portaudio.latency", node.InputLatencySeconds * 1000, "node=dev,direction=input"), seen);
+        Assert.Contains(("syfalagraph.portaudio.latency", node.OutputLatencySeconds * 1000, "node=dev,direction=output"), seen);
+        Assert.Contains(("syfalagraph.portaudio.callbacks", (double)node.Callbacks, "node=dev"), seen);
+        Assert.Contains(("syfalagraph.portaudio.xruns", 0.0, "node=dev"), seen);
+        Assert.True(node.OutputLatencySeconds > 0);
+    }
+
+    private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var parts = new List<string>();
+        foreach (KeyValuePair<string, object?> t in tags)
+        {
+            parts.Add($"{t.Key}={t.Value}");
+        }
+
+        return string.Join(',', parts);
+    }
+
+    [Fact]
     public void Stream_starts_and_stops_cleanly_three_times_in_a_row()
     {
         for (int i = 0; i < 3; i++)
