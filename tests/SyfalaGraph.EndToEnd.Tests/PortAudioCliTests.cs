@@ -78,6 +78,24 @@ public class PortAudioCliTests
         AssertNoCrash(r);
     }
 
+    [Fact]
+    public void Devices_exits_1_and_says_so_when_no_plugin_has_a_catalog()
+    {
+        string dir = RepoPaths.NewTempDir("pa-devices");
+        string plugins = Path.Combine(dir, "plugins");
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoPaths.CliPlugins, "Core"), "*", SearchOption.AllDirectories))
+        {
+            string dest = Path.Combine(plugins, "Core", Path.GetRelativePath(Path.Combine(RepoPaths.CliPlugins, "Core"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+
+        Cli.Result r = Cli.Run(dir, TimeSpan.FromSeconds(60), "devices", "--plugins", plugins);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("lists devices (no IDeviceCatalog found)", r.StdErr, StringComparison.Ordinal);
+        AssertNoCrash(r);
+    }
+
     private const string JackGraph = """
         version: 1
         settings: { sample_rate: RATE, clock: dev }
