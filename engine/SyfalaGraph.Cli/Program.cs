@@ -7,6 +7,7 @@ var root = new RootCommand("syfala-graph: a plugin-based real-time audio graph e
     RunCommand.Create(),
     ValidateCommand.Create(),
     NodesCommand.Create(),
+    DevicesCommand.Create(),
     SchemaCommand.Create(),
 };
 ParseResult parse = root.Parse(args);

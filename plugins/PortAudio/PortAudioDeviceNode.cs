@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,10 @@ namespace SyfalaGraph.Plugins.PortAudio;
 /// what <see cref="ProcessSink"/> staged into PortAudio's output. <see cref="Process"/> (start of the block) copies
 /// the capture into output <c>capture</c>; <see cref="ProcessSink"/> (end of the block) copies input
 /// <c>playback</c> to the staging buffer.</para>
+/// <para>Metrics (meter <c>SyfalaGraph</c>, tag <c>node</c>): <c>syfalagraph.portaudio.latency</c> (ms, tag
+/// <c>direction</c> = input/output) and <c>syfalagraph.portaudio.sample_rate</c> (Hz) as PortAudio reports them for the
+/// open stream (<c>Pa_GetStreamInfo</c>), <c>syfalagraph.portaudio.callbacks</c> and <c>syfalagraph.portaudio.xruns</c>.
+/// The gauges read fields; the callback never touches the meter.</para>
 /// <para>Status flags (input/output under/overflow) are counted as xruns. The callback is an
 /// <c>[UnmanagedCallersOnly]</c> function with a <see cref="GCHandle"/> to the node as user data; it does not
 /// allocate, lock or log.</para>
@@ -27,6 +32,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 {
     private readonly PortAudioDeviceParameters _parameters;
     private readonly ILogger _logger;
+    private readonly Meter _meter;
+    private KeyValuePair<string, object?>[] _tags = [];
+    private double _streamSampleRate;
     private string _nodeId = "portaudio.device";
     private bool _acquired;
     private int _device = PortAudioNative.paNoDevice;
@@ -45,22 +53,33 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     private long _xruns;
     private long _callbacks;
     private long _callbackFrames;
+    private double _firstStreamTime = double.NaN;
+    private double _lastStreamTime = double.NaN;
 
     /// <summary>Creates the node (the device is looked up in <see cref="Prepare"/>, opened in <see cref="Start"/>). Audio thread: no.</summary>
     /// <param name="parameters">The validated parameters.</param>
     /// <param name="logger">Where the opened stream's latency and rate are logged; optional.</param>
-    public PortAudioDeviceNode(PortAudioDeviceParameters parameters, ILogger<PortAudioDeviceNode>? logger = null)
+    /// <param name="meterFactory">The host's metrics factory (DI), used as the scope of the node's own meter; optional.</param>
+    public PortAudioDeviceNode(PortAudioDeviceParameters parameters, ILogger<PortAudioDeviceNode>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = parameters;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+        // Owned by the node (not IMeterFactory.Create, which caches per name): disposing the node removes the
+        // instruments, so no callback keeps the node or the plugin's load context alive.
+        _meter = new Meter(new MeterOptions("SyfalaGraph") { Scope = meterFactory });
+        _meter.CreateObservableGauge("syfalagraph.portaudio.latency", ObserveLatency, "ms", "Stream latency PortAudio reports (Pa_GetStreamInfo), per direction.");
+        _meter.CreateObservableGauge("syfalagraph.portaudio.sample_rate", ObserveSampleRate, "Hz", "Sample rate PortAudio reports for the open stream.");
+        _meter.CreateObservableCounter("syfalagraph.portaudio.callbacks", () => new Measurement<long>(Callbacks, _tags), "{callback}", "PortAudio callbacks.");
+        _meter.CreateObservableCounter("syfalagraph.portaudio.xruns", () => new Measurement<long>(Xruns, _tags), "{xrun}", "Callbacks with an under/overflow status flag.");
     }
 
     /// <summary>Null: the device runs at the graph's sample rate (checked with <c>Pa_IsFormatSupported</c>).</summary>
     public double? ImposedSampleRate => null;
 
-    /// <summary>The graph's block size: <c>frames_per_buffer</c>.</summary>
-    public int? ImposedBlockFrames => _parameters.FramesPerBuffer;
+    /// <summary>The graph's block size: <c>frames_per_buffer</c>, or null (<c>settings.block_frames</c>) when it is 0 (the host's own period).</summary>
+    public int? ImposedBlockFrames => _parameters.FramesPerBuffer == 0 ? null : _parameters.FramesPerBuffer;
 
     /// <summary>The PortAudio device index chosen in <see cref="Prepare"/> (-1 before).</summary>
     public int DeviceIndex => _device;
@@ -77,11 +96,28 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     /// <summary>Frames PortAudio asked for in callbacks so far. Any thread.</summary>
     public long CallbackFrames => Volatile.Read(ref _callbackFrames);
 
+    /// <summary>
+    /// Seconds of the stream's own clock (<c>PaStreamCallbackTimeInfo.currentTime</c>: the JACK server's frame time on
+    /// JACK, a system clock elsewhere) between the first and the latest callback; 0 before two callbacks. With
+    /// <see cref="CallbackFrames"/> it tells frames the device ran from frames the node was called for (missed periods). Any thread.
+    /// </summary>
+    public double StreamTimeSeconds
+    {
+        get
+        {
+            double span = Volatile.Read(ref _lastStreamTime) - Volatile.Read(ref _firstStreamTime);
+            return double.IsNaN(span) ? 0 : span;
+        }
+    }
+
     /// <summary>The stream's actual input latency in seconds (after <see cref="Start"/>).</summary>
     public double InputLatencySeconds => _inputLatency;
 
     /// <summary>The stream's actual output latency in seconds (after <see cref="Start"/>).</summary>
     public double OutputLatencySeconds => _outputLatency;
+
+    /// <summary>The stream's actual sample rate in Hz as PortAudio reports it (0 before <see cref="Start"/>).</summary>
+    public double StreamSampleRate => Volatile.Read(ref _streamSampleRate);
 
     /// <summary>
     /// Initialises PortAudio (reference-counted), finds the device, checks its channel counts and that it takes
@@ -100,6 +136,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
 
         _nodeId = context.NodeId;
+        _tags = [new("node", _nodeId)];
         NativeLibraries.Acquire();
         _acquired = true;
         _sampleRate = context.SampleRate;
@@ -164,6 +201,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         {
             _inputLatency = streamInfo->InputLatency;
             _outputLatency = streamInfo->OutputLatency;
+            Volatile.Write(ref _streamSampleRate, streamInfo->SampleRate);
         }
 
         _running = true;
@@ -175,8 +213,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
 
         _logger.LogInformation(
-            "portaudio.device {Node}: [{Index}] '{Device}' running at {Rate} Hz, {Frames} frames per buffer, {In} in / {Out} out, latency in {InMs:F1} ms / out {OutMs:F1} ms",
-            _nodeId, _device, _deviceName, streamInfo is null ? _sampleRate : streamInfo->SampleRate, _parameters.FramesPerBuffer,
+            "portaudio.device {Node}: [{Index}] '{Device}' running at {Rate} Hz, frames per buffer {Frames}, {In} in / {Out} out, latency in {InMs:F1} ms / out {OutMs:F1} ms",
+            _nodeId, _device, _deviceName, streamInfo is null ? _sampleRate : streamInfo->SampleRate,
+            _parameters.FramesPerBuffer == 0 ? $"unspecified (the host's period, run in blocks of at most {_maxBlockFrames})" : _parameters.FramesPerBuffer,
             _parameters.InputChannels, _parameters.OutputChannels, _inputLatency * 1000, _outputLatency * 1000);
     }
 
@@ -253,6 +292,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     protected override void Dispose(bool disposing)
     {
         Stop();
+        _meter.Dispose();
         if (_acquired)
         {
             _acquired = false;
@@ -261,6 +301,23 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         base.Dispose(disposing);
     }
+
+    private IEnumerable<Measurement<double>> ObserveLatency()
+    {
+        if (_stream == 0)
+        {
+            return [];
+        }
+
+        return
+        [
+            new Measurement<double>(_inputLatency * 1000, [new("node", _nodeId), new("direction", "input")]),
+            new Measurement<double>(_outputLatency * 1000, [new("node", _nodeId), new("direction", "output")]),
+        ];
+    }
+
+    private IEnumerable<Measurement<double>> ObserveSampleRate() =>
+        _stream == 0 ? [] : [new Measurement<double>(StreamSampleRate, _tags)];
 
     private PaStreamParameters InputParameters(PaDeviceInfo* info) => new()
     {
@@ -287,12 +344,32 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         try
         {
             var node = Unsafe.As<PortAudioDeviceNode>(GCHandle.FromIntPtr(userData).Target);
-            return node is null ? PortAudioNative.paAbort : node.OnCallback((float*)input, (float*)output, (int)frameCount.Value, statusFlags.Value);
+            if (node is null)
+            {
+                return PortAudioNative.paAbort;
+            }
+
+            if (timeInfo != 0)
+            {
+                node.OnStreamTime(((PaStreamCallbackTimeInfo*)timeInfo)->CurrentTime);
+            }
+
+            return node.OnCallback((float*)input, (float*)output, (int)frameCount.Value, statusFlags.Value);
         }
         catch
         {
             return PortAudioNative.paAbort;
         }
+    }
+
+    private void OnStreamTime(double currentTime)
+    {
+        if (double.IsNaN(_firstStreamTime))
+        {
+            Volatile.Write(ref _firstStreamTime, currentTime);
+        }
+
+        Volatile.Write(ref _lastStreamTime, currentTime);
     }
 
     private int OnCallback(float* input, float* output, int frames, nuint status)

@@ -26,9 +26,12 @@ public sealed record PortAudioDeviceParameters : NodeParameters
     [Range(0, 256)]
     public int OutputChannels { get; init; } = 2;
 
-    /// <summary>Frames per callback, which is also the graph's block size.</summary>
-    [Description("Frames per PortAudio callback; also the graph's block size.")]
-    [Range(16, 8192)]
+    /// <summary>
+    /// Frames per callback, which is also the graph's block size; 0 for <c>paFramesPerBufferUnspecified</c>: the host
+    /// API's own period (e.g. the JACK period, no adaptation buffer), run in blocks of at most <c>settings.block_frames</c>.
+    /// </summary>
+    [Description("Frames per PortAudio callback; also the graph's block size. 0: the host API's own period (paFramesPerBufferUnspecified; lowest latency on JACK), run in blocks of settings.block_frames.")]
+    [Range(0, 8192)]
     [Unit("frames")]
     public int FramesPerBuffer { get; init; } = 256;
 
@@ -53,14 +56,20 @@ public sealed record PortAudioDeviceParameters : NodeParameters
         }
     }
 
-    /// <summary>Requires at least one direction.</summary>
+    /// <summary>Requires at least one direction, and <see cref="FramesPerBuffer"/> 0 or at least 16.</summary>
     public override IEnumerable<ParameterError> Validate()
     {
+        var errors = new List<ParameterError>();
         if (InputChannels == 0 && OutputChannels == 0)
         {
-            return [new ParameterError("output_channels", "input_channels and output_channels are both 0: the device would do nothing")];
+            errors.Add(new ParameterError("output_channels", "input_channels and output_channels are both 0: the device would do nothing"));
         }
 
-        return [];
+        if (FramesPerBuffer is > 0 and < 16)
+        {
+            errors.Add(new ParameterError("frames_per_buffer", $"frames_per_buffer is {FramesPerBuffer}: use 0 (the host API's own period) or 16..8192"));
+        }
+
+        return errors;
     }
 }

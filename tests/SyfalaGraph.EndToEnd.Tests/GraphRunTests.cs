@@ -21,12 +21,21 @@ public class GraphRunTests
     [MemberData(nameof(ShippedGraphs))]
     public void Every_graph_in_graphs_folder_validates_and_runs(string graph)
     {
-        Cli.Result v = Cli.Run(RepoPaths.Graphs, "validate", graph);
+        using JackServer? jack = NeedsJackServer(graph) ? JackServer.Start("sg-graphs") : null;
+        Dictionary<string, string>? environment = jack is null ? null
+            : new() { ["JACK_DEFAULT_SERVER"] = jack.Name, ["JACK_NO_START_SERVER"] = "1" };
+        Cli.Result v = Cli.Run(RepoPaths.Graphs, environment, TimeSpan.FromSeconds(120), "validate", graph);
         Assert.True(v.ExitCode == 0, v.StdErr);
-        Cli.Result r = Cli.Run(RepoPaths.Graphs, "run", graph, "--duration", "10");
+        Cli.Result r = Cli.Run(RepoPaths.Graphs, environment, TimeSpan.FromSeconds(120), "run", graph, "--duration", "10");
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains(" 0 faults", r.StdErr, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Graphs that reach a JACK server run against a fixture jackd (dummy driver, 48 kHz) named in JACK_DEFAULT_SERVER:
+    /// <c>portaudio-*</c> (PortAudio's JACK host API).
+    /// </summary>
+    internal static bool NeedsJackServer(string graph) => graph.StartsWith("portaudio-", StringComparison.Ordinal);
 
     [Theory]
     [InlineData(TestAudio.FrontCenterWav)]

@@ -64,6 +64,74 @@ public sealed class PortAudioDeviceTests
     }
 
     [Fact]
+    public void Unspecified_frames_per_buffer_runs_each_host_period_in_blocks_of_at_most_block_frames()
+    {
+        string yaml = Yaml().Replace("frames_per_buffer: 256", "frames_per_buffer: 0", StringComparison.Ordinal)
+            .Replace("clock: dev", "clock: dev\n  block_frames: 96", StringComparison.Ordinal);
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(yaml), services, new RuntimeOptions { DurationSeconds = 2 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        Assert.Equal(96, runtime.BlockFrames);
+        runtime.Start();
+        Assert.True(WaitForEnd(runtime));
+        runtime.Stop();
+
+        long perCallback = node.CallbackFrames / Math.Max(1, node.Callbacks);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{node.Callbacks} callbacks, {node.CallbackFrames} frames (mean {perCallback} per callback), {runtime.Cycles} cycles, {runtime.FramesProcessed} frames, xruns {runtime.Xruns}");
+
+        // The host's period is not 96 frames, so callbacks were cut into several blocks: at least ceil(frames / 96).
+        Assert.NotEqual(96, perCallback);
+        Assert.Equal(2 * 48000, runtime.FramesProcessed);
+        Assert.True(runtime.Cycles >= (runtime.FramesProcessed + 95) / 96, $"{runtime.Cycles} cycles for {runtime.FramesProcessed} frames in blocks of at most 96");
+        Assert.True(runtime.Cycles > node.Callbacks, "each callback ran more than one block");
+        Assert.Equal(0, runtime.Xruns);
+        Assert.Equal(0, runtime.AudioThreadAllocatedBytes);
+    }
+
+    [Fact]
+    public void Stream_latency_rate_callbacks_and_xruns_are_published_as_metrics()
+    {
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(Yaml()), services, new RuntimeOptions { DurationSeconds = 0.5 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        var seen = new List<(string Instrument, double Value, string Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name.StartsWith("syfalagraph.portaudio.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => seen.Add((i.Name, v, Tags(tags))));
+        listener.Start();
+        runtime.Start();
+        Assert.True(WaitForEnd(runtime));
+        listener.RecordObservableInstruments(); // while the stream is open
+        runtime.Stop();
+
+        Assert.Contains(("syfalagraph.portaudio.sample_rate", 48000.0, "node=dev"), seen);
+        Assert.Contains(("syfalagraph.portaudio.latency", node.InputLatencySeconds * 1000, "node=dev,direction=input"), seen);
+        Assert.Contains(("syfalagraph.portaudio.latency", node.OutputLatencySeconds * 1000, "node=dev,direction=output"), seen);
+        Assert.Contains(("syfalagraph.portaudio.callbacks", (double)node.Callbacks, "node=dev"), seen);
+        Assert.Contains(("syfalagraph.portaudio.xruns", 0.0, "node=dev"), seen);
+        Assert.True(node.OutputLatencySeconds > 0);
+    }
+
+    private static string Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var parts = new List<string>();
+        foreach (KeyValuePair<string, object?> t in tags)
+        {
+            parts.Add($"{t.Key}={t.Value}");
+        }
+
+        return string.Join(',', parts);
+    }
+
+    [Fact]
     public void Stream_starts_and_stops_cleanly_three_times_in_a_row()
     {
         for (int i = 0; i < 3; i++)
@@ -99,9 +167,9 @@ public sealed class PortAudioDeviceTests
     {
         string dir = Directory.CreateTempSubdirectory("sg-pa-").FullName;
         string graph = Path.Combine(dir, "bad.yaml");
-        File.WriteAllText(graph, Yaml(device: "nosuch"));
+        System.IO.File.WriteAllText(graph, Yaml(device: "nosuch"));
         string cli = Path.Combine(RepoPaths.CliBin, "syfala-graph.dll");
-        Assert.True(File.Exists(cli), cli);
+        Assert.True(System.IO.File.Exists(cli), cli);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in new[] { cli, "run", graph, "--duration", "1" })
         {

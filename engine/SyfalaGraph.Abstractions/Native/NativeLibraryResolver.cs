@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SyfalaGraph.Abstractions.Nodes;
 
@@ -19,17 +20,26 @@ public static class NativeLibraryResolver
 {
     private static readonly ConcurrentDictionary<string, NativeLibraryInfo> Known = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, IntPtr> Loaded = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<Assembly, bool> Registered = new();
+    // Weak keys: a strong reference to a plugin assembly here would keep its collectible load context alive after unload.
+    private static readonly ConditionalWeakTable<Assembly, object> Registered = new();
 
     /// <summary>Installs the resolver for <paramref name="assembly"/>'s P/Invokes and remembers <paramref name="libraries"/>.</summary>
     public static void Register(Assembly assembly, params NativeLibraryInfo[] libraries)
     {
         foreach (NativeLibraryInfo library in libraries)
         {
-            Known[library.Name] = library;
+            // Stored as copies made of host types: a plugin's collection expression (e.g. ["libfoo.so.1"] for an
+            // IReadOnlyList) is an instance of a compiler-synthesised type of the plugin assembly, which would keep
+            // the plugin's collectible load context alive from this static dictionary after unload.
+            Known[library.Name] = library with
+            {
+                LinuxFiles = library.LinuxFiles.ToArray(),
+                MacFiles = library.MacFiles.ToArray(),
+                WindowsFiles = library.WindowsFiles.ToArray(),
+            };
         }
 
-        if (Registered.TryAdd(assembly, true))
+        if (Registered.TryAdd(assembly, Known))
         {
             NativeLibrary.SetDllImportResolver(assembly, Resolve);
         }

@@ -1,14 +1,19 @@
 using System.Reflection;
+using SyfalaGraph.Abstractions.Devices;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 
 namespace SyfalaGraph.Engine.Plugins;
 
-/// <summary>The node types known to the engine, by type name. Thread-safe for readers while plugins are added.</summary>
+/// <summary>
+/// The node types known to the engine, by type name, and the plugins' device catalogs. Thread-safe for readers while
+/// plugins are added.
+/// </summary>
 public sealed class NodeTypeRegistry
 {
     private readonly Lock _gate = new();
     private Dictionary<string, NodeTypeDescriptor> _types = new(StringComparer.Ordinal);
+    private DeviceCatalogDescriptor[] _catalogs = [];
 
     /// <summary>The name under which the engine's own node types (<c>realtime.clock</c>) are registered.</summary>
     public const string BuiltInPluginName = "engine";
@@ -22,13 +27,17 @@ public sealed class NodeTypeRegistry
     /// <summary>Every known type, by name.</summary>
     public IReadOnlyDictionary<string, NodeTypeDescriptor> Types => _types;
 
+    /// <summary>The device catalogs of the loaded plugins, in the order their plugins were added.</summary>
+    public IReadOnlyList<DeviceCatalogDescriptor> DeviceCatalogs => _catalogs;
+
     /// <summary>Looks a type up by its graph-file name.</summary>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeTypeDescriptor? descriptor) =>
         _types.TryGetValue(name, out descriptor);
 
     /// <summary>
     /// Registers every <see cref="NodeTypeAttribute"/> class of <paramref name="assembly"/>, replacing
-    /// types of the same name. Returns problems with individual types (each skipped).
+    /// types of the same name, and its device catalogs (public concrete <see cref="IDeviceCatalog"/> classes with a
+    /// parameterless constructor), replacing those of the same plugin. Returns problems with individual types (each skipped).
     /// </summary>
     public IReadOnlyList<string> AddAssembly(Assembly assembly, string pluginName, string? pluginPath = null)
     {
@@ -45,8 +54,14 @@ public sealed class NodeTypeRegistry
             problems.AddRange(ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct());
         }
 
+        var catalogs = new List<DeviceCatalogDescriptor>();
         foreach (Type type in types)
         {
+            if (IsDeviceCatalog(type))
+            {
+                catalogs.Add(new DeviceCatalogDescriptor(type, pluginName));
+            }
+
             NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();
             if (attr is null)
             {
@@ -76,17 +91,23 @@ public sealed class NodeTypeRegistry
             }
 
             _types = next; // readers see the old or the new dictionary, never a half-built one
+            _catalogs = [.. _catalogs.Where(c => c.PluginName != pluginName), .. catalogs];
         }
 
         return problems;
     }
 
-    /// <summary>Removes the types that came from plugin <paramref name="pluginName"/>.</summary>
+    /// <summary>Removes the types and device catalogs that came from plugin <paramref name="pluginName"/>.</summary>
     public void RemovePlugin(string pluginName)
     {
         lock (_gate)
         {
             _types = _types.Values.Where(d => d.PluginName != pluginName).ToDictionary(d => d.Name, StringComparer.Ordinal);
+            _catalogs = [.. _catalogs.Where(c => c.PluginName != pluginName)];
         }
     }
+
+    private static bool IsDeviceCatalog(Type type) =>
+        type.IsClass && type.IsPublic && !type.IsAbstract && !type.ContainsGenericParameters
+        && typeof(IDeviceCatalog).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
 }

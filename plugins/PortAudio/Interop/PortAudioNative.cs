@@ -160,3 +160,12 @@ internal struct PaStreamInfo
     public double OutputLatency;
     public double SampleRate;
 }
+
+/// <summary><c>PaStreamCallbackTimeInfo</c> (seconds on the stream's clock).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PaStreamCallbackTimeInfo
+{
+    public double InputBufferAdcTime;
+    public double CurrentTime;
+    public double OutputBufferDacTime;
+}

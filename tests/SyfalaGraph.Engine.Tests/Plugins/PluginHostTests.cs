@@ -71,7 +71,7 @@ public class PluginHostTests
         return host.Unload("Core")!;
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
         {
