@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Engine.Graph;
 using SyfalaGraph.Engine.Validation;
 
@@ -21,6 +24,9 @@ namespace SyfalaGraph.Engine.Runtime;
 public sealed partial class GraphRuntime
 {
     private readonly Lock _reloadGate = new();
+
+    // Node types whose audio paths are compiled (weak keys: a plugin's types must not pin its load context).
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Type, Type> _warmedTypes = new();
     private long _reloads;
     private long _lastReloadTicks;
 
@@ -113,6 +119,7 @@ public sealed partial class GraphRuntime
                 List<NodeSlot> slots = BuildSlots(next, instances, blocks, _events, bridges);
                 foreach (NodeSlot slot in slots)
                 {
+                    WarmUpType(slot, SampleRate, blocks[next.NodeDomains[slot.Node.Index]], offline);
                     if (kept.Contains(slot.Instance))
                     {
                         slot.InheritFaults(old.First(o => o.Instance == slot.Instance));
@@ -176,7 +183,7 @@ public sealed partial class GraphRuntime
     }
 
     /// <summary>
-    /// Runs a new DSP node's Process a few times on its own, not yet published, buffers, here on the reload thread,
+    /// Gathers a new node's inputs once (into its own buffers) and runs a new DSP node's Process a few times on its own, not yet published, buffers, here on the reload thread,
     /// so that every method it calls is JIT-compiled before the audio thread first runs it (a first call costs
     /// 0.1–5 ms: a late block). Only plain DSP nodes: services, drivers and decoupled nodes act on the world
     /// (files, devices, peers) in Process. The state this advances (a tone's phase) is that of a node that has not
@@ -184,6 +191,7 @@ public sealed partial class GraphRuntime
     /// </summary>
     private static void WarmUpProcess(NodeSlot slot, double rate, int block, bool offline)
     {
+        slot.GatherInputs(block); // the first sum of several links into an input compiles TensorPrimitives.Add
         if (slot.Instance is IServiceNode or IDriverNode or IDecoupledNode)
         {
             return;
@@ -199,6 +207,105 @@ public sealed partial class GraphRuntime
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Reported when it happens on the audio thread.
+        }
+    }
+
+    /// <summary>
+    /// Compiles a plain DSP node type's audio paths once per type, on scratch instances that never join the
+    /// graph: Process, then a live change of parameters and Process again — from the type's defaults to this
+    /// node's parameters, and from these to slightly different numbers — which is the code a kept node first runs when an edit changes its
+    /// parameters live (a gain ramp, say). Audio thread: no.
+    /// </summary>
+    private void WarmUpType(NodeSlot slot, double rate, int block, bool offline)
+    {
+        Type type = slot.Instance.GetType();
+        if (slot.Instance is IServiceNode or IDriverNode or IDecoupledNode || _warmedTypes.TryGetValue(type, out _))
+        {
+            return;
+        }
+
+        _warmedTypes.AddOrUpdate(type, type);
+        NodeParameters defaults;
+        try
+        {
+            defaults = (NodeParameters)Activator.CreateInstance(slot.Node.Parameters.GetType())!;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            defaults = slot.Node.Parameters;
+        }
+
+        WarmUpScratch(slot, defaults, slot.Node.Parameters, rate, block, offline);
+        WarmUpScratch(slot, slot.Node.Parameters, Nudged(slot.Node.Parameters), rate, block, offline);
+    }
+
+    /// <summary>A copy of <paramref name="parameters"/> with every number (and number list) moved by one: a live change with the same ports.</summary>
+    private static NodeParameters Nudged(NodeParameters parameters)
+    {
+        Type type = parameters.GetType();
+        if (type.GetMethod("<Clone>$")?.Invoke(parameters, null) is not NodeParameters copy)
+        {
+            return parameters;
+        }
+
+        foreach (System.Reflection.PropertyInfo p in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (!p.CanWrite)
+            {
+                continue;
+            }
+
+            object? value = p.GetValue(parameters);
+            object? nudged = value switch
+            {
+                double d => d * 0.9,
+                float f => f * 0.9f,
+                double[] a => a.Select(x => x - 1).ToArray(),
+                _ => null,
+            };
+            if (nudged is not null)
+            {
+                p.SetValue(copy, nudged);
+            }
+        }
+
+        return copy;
+    }
+
+    private void WarmUpScratch(NodeSlot slot, NodeParameters from, NodeParameters to, double rate, int block, bool offline)
+    {
+        AudioNode? scratch = null;
+        try
+        {
+            scratch = Construct(slot.Node with { Parameters = from }, _services);
+            scratch.Prepare(new PrepareContext(slot.Id, rate, block, slot.Node.Inputs.Select(p => p.Channels).ToArray(),
+                slot.Node.Outputs.Select(p => p.Channels).ToArray(), NodeEventWriter.Null, offline));
+            var inputs = slot.Node.Inputs.Select(p => new AudioBuffer(p.Channels, block)).ToArray();
+            var outputs = slot.Node.Outputs.Select(p => new AudioBuffer(p.Channels, block)).ToArray();
+            for (int i = 0; i < 8; i++)
+            {
+                if (i == 3)
+                {
+                    _ = scratch.TryUpdateParameters(to);
+                }
+
+                scratch.Process(new ProcessContext(block, i * block, rate, inputs, outputs, NodeEventWriter.Null, offline));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogDebug("warm-up of a scratch {Type}: {Message}", slot.Node.Type.Name, ex.Message); // defaults may not suit these ports
+        }
+        finally
+        {
+            try
+            {
+                scratch?.Dispose();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogDebug("disposing a warm-up instance of {Type} failed: {Message}", slot.Node.Type.Name, ex.Message);
+            }
         }
     }
 

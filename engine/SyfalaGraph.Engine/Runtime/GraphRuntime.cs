@@ -225,8 +225,11 @@ public sealed partial class GraphRuntime : IDisposable
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
+            bool offline = Graph.Settings.Clock == ClockKind.Offline;
             foreach (NodeSlot slot in _slots)
             {
+                // So that a live parameter change compiles nothing on the audio thread later (see Apply).
+                WarmUpType(slot, SampleRate, _domains[Graph.NodeDomains[slot.Node.Index]].BlockFrames, offline);
                 if (slot.Instance is IServiceNode service)
                 {
                     Guard(slot.Node, "start", service.Start);

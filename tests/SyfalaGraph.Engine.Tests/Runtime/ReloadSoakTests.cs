@@ -29,10 +29,14 @@ public class ReloadSoakTests
     // 2-3 s windows). The default asserts fewer xruns than half the edits over baseline: a reload that systematically
     // cost a block (>= 1 xrun per edit, ~100) fails either way. Blocks are never lost: the capture check is exact.
     // Since the realtime clock thread runs SCHED_FIFO (as root here): 3 xruns during the edits vs 0 baseline in three
-    // runs, longest block 5-8 ms (JIT of new nodes' code on the audio thread); strict mode passes. The criterion
-    // "zero reload-attributable xruns" is still not met: that needs ahead-of-time compiled audio paths.
-    private const long StrictXrunMargin = 5;
-    private const long DefaultXrunMargin = Edits / 2;
+    // runs, longest block 5-8 ms: JIT of new nodes' code on the audio thread. Since reloads warm new code up off the
+    // audio thread (each new DSP node runs Process on its unpublished buffers; each node type runs a live parameter
+    // change on scratch instances; new inputs are gathered once), five Release runs at load average 6-10 gave 0
+    // xruns during the edits (baseline 0) and a longest block during the edits under 0.8 ms when the warm-up phase
+    // itself had no longer one. Strict mode now asserts exactly baseline + 0; the default keeps a margin of 10 for
+    // loaded CI machines (a reload that costs a block each time still fails by far).
+    private const long StrictXrunMargin = 0;
+    private const long DefaultXrunMargin = 10;
 
     // Heap growth allowed between the 10th and the 100th edit (after a full GC). The graph itself is a few kB; the
     // 16 MB capture ring is allocated once before the first measurement; 90 edits that each leaked a graph (nodes,
