@@ -55,6 +55,8 @@ public sealed class ClockBridge
     private long _overflows;
 
     // Consumer state.
+    private int _resetRequested;
+    private int _resetSeen;
     private long _readStampFrames;
     private long _readStampTicks;
     private int _readStampLastWrite;
@@ -211,6 +213,12 @@ public sealed class ClockBridge
     }
 
     /// <summary>
+    /// Asks the consumer to discard everything buffered and prime again at its next read (a new session, a peer
+    /// that came back). The learnt drift is kept. Any thread; the consumer carries it out, so the ring keeps one reader.
+    /// </summary>
+    public void RequestReset() => Interlocked.Increment(ref _resetRequested);
+
+    /// <summary>
     /// Consumer: fills the first <paramref name="frames"/> frames of every channel of <paramref name="destination"/>
     /// (planar, <see cref="Channels"/> channels) with the producer's audio resampled to follow the consumer's
     /// clock, or with silence while priming or on an underflow. Audio thread: yes.
@@ -226,6 +234,14 @@ public sealed class ClockBridge
         if (frames <= 0)
         {
             return;
+        }
+
+        int requested = Volatile.Read(ref _resetRequested);
+        if (requested != _resetSeen)
+        {
+            _resetSeen = requested;
+            _consumer.Skip(int.MaxValue);
+            Volatile.Write(ref _priming, true);
         }
 
         int hl = _resampler.HalfLength;

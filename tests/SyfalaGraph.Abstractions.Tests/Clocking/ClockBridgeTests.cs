@@ -168,4 +168,23 @@ public class ClockBridgeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => r.Interpolate(input, 2, 1.0, new float[4]));
         Assert.Throws<ArgumentOutOfRangeException>(() => r.Interpolate(input, 40, 1.0, new float[16]));
     }
+
+    [Fact]
+    public void Reset_discards_the_buffer_and_primes_again_keeping_the_learnt_drift()
+    {
+        var sim = new BridgeSimulation { ProducerPpm = 300, ConsumerPpm = 0 };
+        sim.Run(seconds: 60, lockedAfterSeconds: 30);
+        ClockBridge bridge = sim.Bridge;
+        double ratio = bridge.RatioPpm;
+        long read = bridge.FramesRead;
+        bridge.RequestReset();
+        var dst = new AudioBuffer(1, 64);
+        bridge.Read(dst, 64);
+        Assert.True(bridge.IsPriming);
+        Assert.Equal(0, bridge.RingFillFrames);
+        Assert.All(dst.GetChannel(0, 64).ToArray(), x => Assert.Equal(0f, x));
+        Assert.Equal(read + 64, bridge.FramesRead);
+        Assert.Equal(0, bridge.Underflows); // a requested reset is not a fault
+        Assert.InRange(ratio, 299, 301);
+    }
 }
