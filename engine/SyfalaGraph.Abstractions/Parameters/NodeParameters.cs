@@ -21,4 +21,12 @@ public abstract record NodeParameters
     /// at the key it names (or at the node when <see cref="ParameterError.Parameter"/> is null).
     /// </summary>
     public virtual IEnumerable<ParameterError> Validate() => [];
+
+    /// <summary>
+    /// For a node type that can drive a clock domain (implements <c>IDriverNode</c>): whether a node with these
+    /// values does. True by default; a transport that drives only when asked (<c>drive: true</c>) returns its
+    /// parameter. A node that does not drive runs in another driver's domain like any node, and the engine never
+    /// calls its <c>IDriverNode.Start</c>.
+    /// </summary>
+    public virtual bool DrivesClock => true;
 }

@@ -75,7 +75,7 @@ public sealed partial class GraphRuntime
             {
                 foreach (ResolvedNode node in next.Nodes)
                 {
-                    bool driver = node.Type.IsDriver;
+                    bool driver = node.IsDriver;
                     if (oldById.TryGetValue(node.Id, out NodeSlot? prev) && SameShape(prev.Node, node)
                         && Graph.DomainOf(prev.Node).Name == next.DomainOf(node).Name)
                     {

@@ -21,7 +21,7 @@ internal static class ClockDomainAssigner
         var domains = new List<(string Name, int? Driver)>();
         var domainOf = new int[nodes.Count];
         Array.Fill(domainOf, -1);
-        var drivers = nodes.Where(n => n.Type.IsDriver).ToList();
+        var drivers = nodes.Where(n => n.IsDriver).ToList();
         if (s.Clock == ClockKind.Node)
         {
             ResolvedNode main = nodes.First(n => n.Id == s.ClockNode);
@@ -57,11 +57,11 @@ internal static class ClockDomainAssigner
         {
             string clock = n.Definition.Clock!;
             ResolvedNode? driver = nodes.FirstOrDefault(d => d.Id == clock);
-            if (n.Type.IsDriver)
+            if (n.IsDriver)
             {
                 errors.Add(new GraphError(n.Definition.ClockPosition, $"node '{n.Id}' is a driver: it runs its own clock domain and takes no 'clock:'"));
             }
-            else if (driver is null || !driver.Type.IsDriver)
+            else if (driver is null || !driver.IsDriver)
             {
                 string known = drivers.Count == 0 ? "this graph has no driver nodes" : "drivers: " + string.Join(", ", drivers.Select(d => d.Id));
                 errors.Add(new GraphError(n.Definition.ClockPosition,

@@ -235,7 +235,7 @@ public static class GraphValidator
 
     private static void CheckClock(GraphDocument doc, List<ResolvedNode?> nodes, List<GraphError> errors)
     {
-        var drivers = nodes.Where(n => n is not null && n.Type.IsDriver).Select(n => n!).ToList();
+        var drivers = nodes.Where(n => n is not null && n.IsDriver).Select(n => n!).ToList();
         GraphSettings s = doc.Settings;
         if (s.Clock == ClockKind.Node)
         {
@@ -245,7 +245,11 @@ public static class GraphValidator
                 errors.Add(new GraphError(new SourcePosition(doc.Nodes.FirstOrDefault()?.IdPosition.File ?? doc.FilePath, 1, 1),
                     $"clock '{s.ClockNode}' is neither 'offline', 'realtime' nor a node id{Suggestions.DidYouMean(s.ClockNode!, doc.Nodes.Select(n => n.Id).Append("offline").Append("realtime"))}"));
             }
-            else if (nodes[i] is { } n && !n.Type.IsDriver)
+            else if (nodes[i] is { } d && d.Type.IsDriver && !d.IsDriver)
+            {
+                errors.Add(new GraphError(doc.Nodes[i].TypePosition, $"clock '{s.ClockNode}' names a {d.Type.Name} node whose parameters do not make it drive a clock (e.g. drive: true)"));
+            }
+            else if (nodes[i] is { } n && !n.IsDriver)
             {
                 errors.Add(new GraphError(doc.Nodes[i].TypePosition, $"clock '{s.ClockNode}' names a {n.Type.Name} node, which has no clock; drivers: {(drivers.Count == 0 ? "none in this graph" : string.Join(", ", drivers.Select(d => d.Id)))}"));
             }

@@ -16,4 +16,7 @@ public sealed record ResolvedNode(int Index, NodeDefinition Definition, NodeType
 {
     /// <summary>The node id.</summary>
     public string Id => Definition.Id;
+
+    /// <summary>True when this node drives its own clock domain: its type is a driver and its parameters ask it to.</summary>
+    public bool IsDriver => Type.IsDriver && Parameters.DrivesClock;
 }
