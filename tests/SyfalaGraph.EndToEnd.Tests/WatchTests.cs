@@ -70,6 +70,29 @@ public class WatchTests
         Assert.InRange(s.TakeLast(4800).Max(Math.Abs), 0.5 * 0.501 * 0.99, 0.5 * 0.502 * 1.01);
     }
 
+    [Fact]
+    public async Task A_sample_rate_and_block_size_edit_restarts_the_graph_and_says_so()
+    {
+        string dir = RepoPaths.NewTempDir("watch-restart");
+        string file = Path.Combine(dir, "g.yaml");
+        await File.WriteAllTextAsync(file, Graph, TestContext.Current.CancellationToken);
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch");
+        await run.WaitForLogAsync("watching ", TestContext.Current.CancellationToken);
+        await Task.Delay(700, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(file, Graph.Replace("sample_rate: 48000, block_frames: 64", "sample_rate: 44100, block_frames: 256", StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+        await run.WaitForLogAsync("restart: ", TestContext.Current.CancellationToken);
+        await Task.Delay(700, TestContext.Current.CancellationToken);
+        int exitCode = run.StopWith("TERM");
+        string log = run.Log;
+        Assert.True(exitCode == 0, log);
+        Assert.True(log.Contains("restart: sample_rate 48000 -> 44100 Hz, block_frames 64 -> 256: the graph restarted in", StringComparison.Ordinal), log);
+        Assert.True(log.Contains("(figures since the last of 1 restart(s))", StringComparison.Ordinal), log);
+        (float[] s, _, int rate) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
+        Assert.Equal(44100, rate); // the writer was restarted at the new rate
+        Assert.True(s.Length > 44100 / 2, "the restarted graph recorded less than half a second");
+    }
+
     /// <summary>Amplitude of the <paramref name="hz"/> component of <paramref name="x"/> (Goertzel, 48 kHz).</summary>
     private static double Goertzel(ReadOnlySpan<float> x, double hz)
     {

@@ -80,9 +80,10 @@ public static class ReloadLatency
             string initial = Yaml(nodes, middleGainDb: -1.0, extra: false);
             File.WriteAllText(path, initial);
             using ServiceProvider services = new ServiceCollection().AddLogging().AddMetrics().BuildServiceProvider();
-            using var rt = GraphRuntime.Create(GraphValidator.Load(initial, path, path, registry), services);
+            var rt = GraphRuntime.Create(GraphValidator.Load(initial, path, path, registry), services);
             rt.Start();
-            using var watcher = new GraphFileWatcher(path, rt, registry, NullLogger.Instance, Debounce);
+            using var session = new GraphSession(rt, services, new RuntimeOptions(), NullLogger.Instance);
+            using var watcher = new GraphFileWatcher(path, session, registry, NullLogger.Instance, Debounce);
             using var fired = new SemaphoreSlim(0);
             long firedAt = 0;
             ReloadSummary? last = null;

@@ -69,51 +69,53 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
-        using (runtime)
+        var session = new GraphSession(runtime, host.Services, new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats }, logger);
+        using (session)
         {
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(token, lifetime.ApplicationStopping);
             using GraphFileWatcher? watcher = watch
-                ? new GraphFileWatcher(path, runtime, host.Services.GetRequiredService<NodeTypeRegistry>(), logger)
+                ? new GraphFileWatcher(path, session, host.Services.GetRequiredService<NodeTypeRegistry>(), logger)
                 : null;
             using PluginDirectoryWatcher? pluginWatcher = watcher is null ? null : new PluginDirectoryWatcher(pluginHost, watcher, logger);
             var wall = Stopwatch.StartNew();
             bool offline = graph.Settings.Clock == ClockKind.Offline;
             if (offline && !stats && !Console.IsErrorRedirected && runtime.LengthFrames is long length)
             {
-                await ShowProgressAsync(runtime, length, stop.Token);
+                await ShowProgressAsync(session, length, stop.Token);
             }
             else
             {
-                await WaitAsync(runtime, stats, stop.Token);
+                await WaitAsync(session, stats, stop.Token);
             }
 
             pluginWatcher?.Dispose();
             watcher?.Dispose();
-            bool interrupted = !runtime.Completion.IsCompleted;
+            runtime = session.Current; // the graph may have been restarted by an edit of its clocks
+            bool interrupted = !session.Completion.IsCompleted;
             runtime.Stop(); // driver first, then services: writers drain and finalise their files
             wall.Stop();
             double audioSeconds = runtime.FramesProcessed / runtime.SampleRate;
             logger.LogInformation(
                 "{How} after {Audio:F3} s of audio in {Wall:F3} s ({Factor:F1}x real time): {Cycles} blocks, {Xruns} xruns, {Faults} faults, " +
-                "block time mean {Mean:F1} us / max {Max:F1} us of a {Period:F0} us period, audio-thread allocations after warm-up: {Alloc} bytes",
+                "block time mean {Mean:F1} us / max {Max:F1} us of a {Period:F0} us period, audio-thread allocations after warm-up: {Alloc} bytes{Restarts}",
                 interrupted ? "stopped" : "ended", audioSeconds, wall.Elapsed.TotalSeconds, audioSeconds / Math.Max(wall.Elapsed.TotalSeconds, 1e-9),
                 runtime.Cycles, runtime.Xruns, runtime.Faults, runtime.MeanCycleMicroseconds, runtime.MaxCycleMicroseconds, runtime.PeriodMicroseconds,
-                Math.Max(0, runtime.AudioThreadAllocatedBytes));
+                Math.Max(0, runtime.AudioThreadAllocatedBytes), session.Restarts == 0 ? "" : $" (figures since the last of {session.Restarts} restart(s))");
             int code = runtime.Faults > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Success;
-            runtime.Dispose();
+            session.Dispose();
             await host.StopAsync(CancellationToken.None);
             return code;
         }
     }
 
-    private static async Task WaitAsync(GraphRuntime runtime, bool stats, CancellationToken token)
+    private static async Task WaitAsync(GraphSession session, bool stats, CancellationToken token)
     {
-        while (!runtime.Completion.IsCompleted && !token.IsCancellationRequested)
+        while (!session.Completion.IsCompleted && !token.IsCancellationRequested)
         {
             try
             {
-                await runtime.Completion.WaitAsync(TimeSpan.FromSeconds(1), token);
+                await session.Completion.WaitAsync(TimeSpan.FromSeconds(1), token);
             }
             catch (TimeoutException)
             {
@@ -125,24 +127,24 @@ internal static class RunCommand
 
             if (stats)
             {
-                PrintStats(runtime);
+                PrintStats(session.Current);
             }
         }
     }
 
-    private static async Task ShowProgressAsync(GraphRuntime runtime, long length, CancellationToken token)
+    private static async Task ShowProgressAsync(GraphSession session, long length, CancellationToken token)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         await console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
             new RemainingTimeColumn()).StartAsync(async ctx =>
         {
             ProgressTask task = ctx.AddTask("rendering", maxValue: length);
-            while (!runtime.Completion.IsCompleted && !token.IsCancellationRequested)
+            while (!session.Completion.IsCompleted && !token.IsCancellationRequested)
             {
-                task.Value = Math.Min(length, runtime.FramesProcessed);
+                task.Value = Math.Min(length, session.Current.FramesProcessed);
                 try
                 {
-                    await runtime.Completion.WaitAsync(TimeSpan.FromMilliseconds(100), token);
+                    await session.Completion.WaitAsync(TimeSpan.FromMilliseconds(100), token);
                 }
                 catch (TimeoutException)
                 {

@@ -7,7 +7,7 @@ using SyfalaGraph.Engine.Validation;
 namespace SyfalaGraph.Engine.HotReload;
 
 /// <summary>
-/// Watches a graph file and applies each saved version to a running <see cref="GraphRuntime"/> (DESIGN §5):
+/// Watches a graph file and applies each saved version to a running graph (a <see cref="GraphSession"/>, DESIGN §5):
 /// changes are debounced; the folder is watched rather than the file so editors that save by writing a
 /// temporary file and renaming it are seen; an invalid file is reported with every <c>file:line:col</c>
 /// error and the running graph is left untouched. Reloads run one at a time on the watcher's own task.
@@ -16,7 +16,7 @@ public sealed class GraphFileWatcher : IDisposable
 {
     private readonly string _displayPath;
     private readonly string _fullPath;
-    private readonly GraphRuntime _runtime;
+    private readonly GraphSession _session;
     private readonly NodeTypeRegistry _registry;
     private readonly ILogger _logger;
     private readonly FileSystemWatcher _watcher;
@@ -24,17 +24,17 @@ public sealed class GraphFileWatcher : IDisposable
     private string _lastText;
     private readonly Lock _reloadLock = new();
 
-    /// <summary>Starts watching <paramref name="displayPath"/> (as the user typed it) for <paramref name="runtime"/>.</summary>
+    /// <summary>Starts watching <paramref name="displayPath"/> (as the user typed it) for <paramref name="session"/>.</summary>
     /// <param name="displayPath">The graph file.</param>
-    /// <param name="runtime">The running graph to apply changes to.</param>
+    /// <param name="session">The running graph to apply changes to (restarted when an edit changes its clocks).</param>
     /// <param name="registry">Node types used to validate new versions.</param>
     /// <param name="logger">Where reloads and errors are reported.</param>
     /// <param name="debounce">Quiet time after the last change before reloading (editors write in bursts).</param>
-    public GraphFileWatcher(string displayPath, GraphRuntime runtime, NodeTypeRegistry registry, ILogger logger, TimeSpan? debounce = null)
+    public GraphFileWatcher(string displayPath, GraphSession session, NodeTypeRegistry registry, ILogger logger, TimeSpan? debounce = null)
     {
         _displayPath = displayPath;
         _fullPath = Path.GetFullPath(displayPath);
-        _runtime = runtime;
+        _session = session;
         _registry = registry;
         _logger = logger;
         _lastText = File.ReadAllText(_fullPath);
@@ -118,7 +118,12 @@ public sealed class GraphFileWatcher : IDisposable
         try
         {
             ValidatedGraph next = GraphValidator.Load(text, _displayPath, _fullPath, _registry);
-            ReloadSummary summary = _runtime.Apply(next);
+            ReloadSummary? summary = _session.Apply(next);
+            if (summary is null)
+            {
+                return; // restarted: the session logged why and how long it took
+            }
+
             if (summary.IsEmpty)
             {
                 _logger.LogInformation("reload: {File}: nothing to change", _displayPath);

@@ -57,6 +57,9 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Raised on the event dispatcher thread (never the audio thread) for every node event.</summary>
     public event Action<NodeEvent>? EventReceived;
 
+    /// <summary>True once <see cref="Stop"/> was called (the end of the run is then the caller's doing).</summary>
+    public bool IsStopping => Volatile.Read(ref _stopped);
+
     /// <summary>The graph being run.</summary>
     public ValidatedGraph Graph { get; private set; }
 

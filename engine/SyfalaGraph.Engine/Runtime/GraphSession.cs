@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Validation;
+
+namespace SyfalaGraph.Engine.Runtime;
+
+// Design: most edits are applied to the running graph as a diff (GraphRuntime.Apply). An edit that changes
+// what the clocks are — sample rate, block size, the clock, the set of drivers or a driver's parameters —
+// cannot be: every domain shares the sample rate and every buffer was sized for the block. The session
+// then restarts the graph: it builds and prepares the new runtime first (if that fails, the old one plays
+// on, untouched), stops the old one (writers finalise their files), starts the new one and disposes the
+// old. The gap is the time between the two, reported in the log. Completion follows the current runtime,
+// not one that was replaced.
+
+/// <summary>
+/// The running graph across restarts: applies edits as diffs, and restarts the graph when an edit changes its
+/// clocks (DESIGN §5: "a change of sample rate or block size restarts the affected domain and says so").
+/// Audio thread: no.
+/// </summary>
+public sealed class GraphSession : IDisposable
+{
+    private readonly IServiceProvider _services;
+    private readonly RuntimeOptions _options;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private GraphRuntime _current;
+    private long _restarts;
+
+    /// <summary>Wraps a started runtime.</summary>
+    /// <param name="runtime">The running graph (the session owns it from now on).</param>
+    /// <param name="services">Services for building a replacement.</param>
+    /// <param name="options">Options for building a replacement.</param>
+    /// <param name="logger">Where restarts are reported.</param>
+    public GraphSession(GraphRuntime runtime, IServiceProvider services, RuntimeOptions options, ILogger logger)
+    {
+        _current = runtime;
+        _services = services;
+        _options = options;
+        _logger = logger;
+        Follow(runtime);
+    }
+
+    /// <summary>The runtime playing now.</summary>
+    public GraphRuntime Current => Volatile.Read(ref _current);
+
+    /// <summary>Restarts so far.</summary>
+    public long Restarts => Interlocked.Read(ref _restarts);
+
+    /// <summary>Completes when the current runtime ends (not when a restart replaces it).</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// Applies <paramref name="next"/>: as a diff while the clocks stay as they are, else by restarting the graph.
+    /// Serialised with other calls.
+    /// </summary>
+    /// <returns>The diff, or null when the graph was restarted.</returns>
+    /// <exception cref="GraphRuntimeException">The new graph could not be built (the old one plays on) or a reload failed.</exception>
+    public ReloadSummary? Apply(ValidatedGraph next)
+    {
+        lock (_gate)
+        {
+            GraphRuntime old = Current;
+            try
+            {
+                return old.Apply(next);
+            }
+            catch (NotSupportedException ex)
+            {
+                Restart(old, next, ex.Message);
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Stops and disposes the current runtime.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            Current.Dispose();
+        }
+    }
+
+    private void Restart(GraphRuntime old, ValidatedGraph next, string reason)
+    {
+        string what = Describe(old.Graph.Settings, next.Settings) ?? reason;
+        var watch = Stopwatch.StartNew();
+        GraphRuntime fresh = GraphRuntime.Create(next, _services, _options); // throws: the old graph plays on
+        old.Stop();
+        long gapStart = watch.ElapsedTicks;
+        try
+        {
+            fresh.Start();
+        }
+        catch
+        {
+            fresh.Dispose();
+            _logger.LogError("restart: the new graph did not start; the old one was stopped ({What})", what);
+            throw;
+        }
+
+        double gapMs = (watch.ElapsedTicks - gapStart) * 1000.0 / Stopwatch.Frequency;
+        Volatile.Write(ref _current, fresh);
+        Follow(fresh);
+        old.Dispose();
+        Interlocked.Increment(ref _restarts);
+        _logger.LogWarning("restart: {What}: the graph restarted in {Total:F1} ms ({Gap:F1} ms between the old graph stopping and the new one starting)",
+            what, watch.Elapsed.TotalMilliseconds, gapMs);
+    }
+
+    private void Follow(GraphRuntime runtime) => runtime.Completion.ContinueWith(_ =>
+    {
+        if (ReferenceEquals(Current, runtime) && !runtime.IsStopping)
+        {
+            _completion.TrySetResult();
+        }
+    }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private static string? Describe(GraphSettings a, GraphSettings b)
+    {
+        var parts = new List<string>();
+        if (a.SampleRate != b.SampleRate)
+        {
+            parts.Add($"sample_rate {a.SampleRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"} -> {b.SampleRate?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "auto"} Hz");
+        }
+
+        if (a.BlockFrames != b.BlockFrames)
+        {
+            parts.Add($"block_frames {a.BlockFrames} -> {b.BlockFrames}");
+        }
+
+        if (a.Clock != b.Clock || a.ClockNode != b.ClockNode)
+        {
+            parts.Add($"clock {a.ClockNode ?? a.Clock.ToString().ToLowerInvariant()} -> {b.ClockNode ?? b.Clock.ToString().ToLowerInvariant()}");
+        }
+
+        return parts.Count == 0 ? null : string.Join(", ", parts);
+    }
+}
