@@ -1,34 +1,8 @@
 namespace SyfalaGraph.Tests;
 
-/// <summary>Measurements of a sine tone: frequency by zero crossings, THD+N by a four-parameter sine fit (IEEE 1057).</summary>
+/// <summary>THD+N of a sine tone by a four-parameter sine fit (IEEE 1057); frequency comes from <see cref="RisingZeroCrossings"/>.</summary>
 internal static class ToneAnalysis
 {
-    /// <summary>Frequency in cycles per sample from the first and last rising zero crossings (linearly interpolated).</summary>
-    public static double CyclesPerSample(ReadOnlySpan<float> x)
-    {
-        double first = -1, last = -1;
-        int crossings = 0;
-        for (int i = 1; i < x.Length; i++)
-        {
-            if (x[i - 1] < 0 && x[i] >= 0)
-            {
-                double at = i - 1 + (x[i - 1] / (double)(x[i - 1] - x[i]));
-                if (first < 0)
-                {
-                    first = at;
-                }
-                else
-                {
-                    crossings++;
-                }
-
-                last = at;
-            }
-        }
-
-        return crossings / (last - first);
-    }
-
     /// <summary>
     /// THD+N in dB: residual RMS after the best-fitting sine (amplitude, phase, offset and frequency refined by
     /// Gauss-Newton from <paramref name="cyclesPerSample"/>) relative to the sine's RMS.

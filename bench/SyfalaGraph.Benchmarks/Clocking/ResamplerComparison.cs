@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Plugins.File.Interop;
 using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Benchmarks.Clocking;
@@ -27,7 +28,7 @@ internal static unsafe class ResamplerComparison
             Report($"SyfalaGraph polyphase, {q.ToString().ToLowerInvariant()} ({r.Taps} taps)", (input, seconds) => Own(r, input, seconds));
         }
 
-        foreach ((string name, int type) in new[] { ("libsamplerate SINC_FASTEST", LibSampleRate.SincFastest), ("libsamplerate SINC_MEDIUM_QUALITY", LibSampleRate.SincMediumQuality), ("libsamplerate SINC_BEST_QUALITY", LibSampleRate.SincBestQuality) })
+        foreach ((string name, int type) in new[] { ("libsamplerate SINC_FASTEST", SampleRate.SRC_SINC_FASTEST), ("libsamplerate SINC_MEDIUM_QUALITY", SampleRate.SRC_SINC_MEDIUM_QUALITY), ("libsamplerate SINC_BEST_QUALITY", SampleRate.SRC_SINC_BEST_QUALITY) })
         {
             Report(name, (input, seconds) => Src(type, input, seconds));
         }
@@ -101,7 +102,8 @@ internal static unsafe class ResamplerComparison
         var outBlock = new float[Block * 2];
         var left = new float[blocks * Block];
         int error;
-        nint state = LibSampleRate.New(type, 2, &error);
+        NativeLibraries.EnsureSampleRate();
+        nint state = SampleRate.New(type, 2, &error);
         long consumed = 0;
         var watch = Stopwatch.StartNew();
         fixed (float* pin = interleavedIn)
@@ -110,7 +112,7 @@ internal static unsafe class ResamplerComparison
             int produced = 0;
             while (produced < left.Length)
             {
-                var data = new LibSampleRate.SrcData
+                var data = new SrcData
                 {
                     DataIn = pin + (consumed * 2),
                     DataOut = pout,
@@ -118,7 +120,7 @@ internal static unsafe class ResamplerComparison
                     OutputFrames = new CLong(Math.Min(Block, left.Length - produced)),
                     SrcRatio = 1 / Ratio, // output rate / input rate
                 };
-                _ = LibSampleRate.Process(state, &data);
+                _ = SampleRate.Process(state, &data);
                 consumed += (long)data.InputFramesUsed.Value;
                 int got = (int)data.OutputFramesGen.Value;
                 for (int i = 0; i < got; i++)
@@ -131,7 +133,7 @@ internal static unsafe class ResamplerComparison
         }
 
         double elapsed = watch.Elapsed.TotalSeconds;
-        LibSampleRate.Delete(state);
+        SampleRate.Delete(state);
         return (left, elapsed);
     }
 }

@@ -77,7 +77,16 @@ public sealed class PolyphaseResampler
             }
         }
 
-        bool vector = Vector.IsHardwareAccelerated && Taps % Vector<float>.Count == 0;
+        return Run(input, position, step, output, Vector.IsHardwareAccelerated && Taps % Vector<float>.Count == 0);
+    }
+
+    /// <summary>Same as <see cref="Interpolate"/> on the scalar path (for tests of both paths).</summary>
+    internal double InterpolateScalar(ReadOnlySpan<float> input, double position, double step, Span<float> output) =>
+        Run(input, position, step, output, vector: false);
+
+    private double Run(ReadOnlySpan<float> input, double position, double step, Span<float> output, bool vector)
+    {
+        int hl = HalfLength;
         ref float x0 = ref MemoryMarshal.GetReference(input);
         ref float t0 = ref MemoryMarshal.GetArrayDataReference(_table);
         for (int j = 0; j < output.Length; j++)
@@ -90,26 +99,6 @@ public sealed class PolyphaseResampler
             ref float x = ref Unsafe.Add(ref x0, i - hl + 1);
             ref float c = ref Unsafe.Add(ref t0, row * Taps);
             (float a, float b) = vector ? DotVector(ref x, ref c, Taps) : DotScalar(ref x, ref c, Taps);
-            output[j] = a + (t * (b - a));
-        }
-
-        return position + (output.Length * step);
-    }
-
-    /// <summary>Same as <see cref="Interpolate"/> on the scalar path (for tests of both paths).</summary>
-    internal double InterpolateScalar(ReadOnlySpan<float> input, double position, double step, Span<float> output)
-    {
-        int hl = HalfLength;
-        ref float x0 = ref MemoryMarshal.GetReference(input);
-        ref float t0 = ref MemoryMarshal.GetArrayDataReference(_table);
-        for (int j = 0; j < output.Length; j++)
-        {
-            double p = position + (j * step);
-            int i = (int)p;
-            double phase = (p - i) * Phases;
-            int row = (int)phase;
-            float t = (float)(phase - row);
-            (float a, float b) = DotScalar(ref Unsafe.Add(ref x0, i - hl + 1), ref Unsafe.Add(ref t0, row * Taps), Taps);
             output[j] = a + (t * (b - a));
         }
 

@@ -1,5 +1,6 @@
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Abstractions.Tests.Clocking;
 
@@ -11,7 +12,6 @@ namespace SyfalaGraph.Abstractions.Tests.Clocking;
 internal sealed class BridgeSimulation
 {
     public const double Rate = 48000;
-    private const int CyclesPerTable = 1;
     private static readonly float[] Sine = Enumerable.Range(0, 48).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * i / 48))).ToArray();
 
     public required double ProducerPpm { get; init; }
@@ -86,10 +86,8 @@ internal sealed class BridgeSimulation
         bool stepped = false;
         double lastOff = 0, lastOffAfterStep = 0;
         long underflowsAtLock = -1, overflowsAtLock = 0;
-        double firstCrossing = -1, lastCrossing = -1;
-        long crossings = 0;
+        var crossings = new RisingZeroCrossings();
         long consumerSample = 0;
-        float prev = 0;
         while (tp < end || tc < end)
         {
             if (tp <= tc)
@@ -145,22 +143,7 @@ internal sealed class BridgeSimulation
             for (int i = 0; i < o.Length; i++, consumerSample++)
             {
                 tail[tailWritten++ % KeepFrames] = o[i];
-                if (tc >= measureFrom && prev < 0 && o[i] >= 0)
-                {
-                    double at = consumerSample - 1 + (prev / (double)(prev - o[i]));
-                    if (firstCrossing < 0)
-                    {
-                        firstCrossing = at;
-                    }
-                    else
-                    {
-                        crossings++;
-                    }
-
-                    lastCrossing = at;
-                }
-
-                prev = o[i];
+                crossings.Add(o[i], consumerSample, measure: tc >= measureFrom);
             }
 
             tc += consumerPeriod;
@@ -176,7 +159,6 @@ internal sealed class BridgeSimulation
         OverflowsAfterLock = Bridge.Overflows - overflowsAtLock;
         LockInSeconds = lastOff / 1e9;
         RelockSeconds = stepped && lastOffAfterStep > 0 ? (lastOffAfterStep - stepAt) / 1e9 : 0;
-        CyclesPerConsumerSample = crossings / (lastCrossing - firstCrossing);
-        _ = CyclesPerTable;
+        CyclesPerConsumerSample = crossings.CyclesPerSample;
     }
 }

@@ -1,6 +1,7 @@
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Engine.Tests.TestNodes;
 
@@ -22,13 +23,10 @@ public sealed class ToneProbeNode(ToneProbeParameters p) : AudioNode
     private float[] _tail = [];
     private long _written;
     private long _measureFrom;
-    private float _prev;
-    private double _first = -1;
-    private double _last = -1;
-    private long _crossings;
+    private readonly RisingZeroCrossings _crossings = new();
 
     /// <summary>Tone frequency in cycles per sample of this node's domain, over the measured span.</summary>
-    public double CyclesPerSample => _crossings / (_last - _first);
+    public double CyclesPerSample => _crossings.CyclesPerSample;
 
     /// <summary>Samples received.</summary>
     public long Frames => Volatile.Read(ref _written);
@@ -46,22 +44,7 @@ public sealed class ToneProbeNode(ToneProbeParameters p) : AudioNode
         for (int i = 0; i < x.Length; i++, t++)
         {
             _tail[(int)(t % _tail.Length)] = x[i];
-            if (t >= _measureFrom && _prev < 0 && x[i] >= 0)
-            {
-                double at = t - 1 + (_prev / (double)(_prev - x[i]));
-                if (_first < 0)
-                {
-                    _first = at;
-                }
-                else
-                {
-                    _crossings++;
-                }
-
-                _last = at;
-            }
-
-            _prev = x[i];
+            _crossings.Add(x[i], t, measure: t >= _measureFrom);
         }
 
         Volatile.Write(ref _written, t);
