@@ -23,7 +23,11 @@ public class GraphRunTests
     {
         Cli.Result v = Cli.Run(RepoPaths.Graphs, "validate", graph);
         Assert.True(v.ExitCode == 0, v.StdErr);
-        Cli.Result r = Cli.Run(RepoPaths.Graphs, "run", graph, "--duration", "10");
+
+        // A jack-* graph runs against a JACK server of its own (dummy driver), named through JACK_DEFAULT_SERVER.
+        using JackServer? jack = graph.StartsWith("jack-", StringComparison.Ordinal) ? JackServer.Start("sg-e2e") : null;
+        Dictionary<string, string>? environment = jack is null ? null : new() { ["JACK_DEFAULT_SERVER"] = jack.Name };
+        Cli.Result r = Cli.Run(RepoPaths.Graphs, TimeSpan.FromSeconds(120), environment, "run", graph, "--duration", "10");
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains(" 0 faults", r.StdErr, StringComparison.Ordinal);
     }
