@@ -201,7 +201,7 @@ public sealed unsafe partial class JackClientNode
                 return;
             }
 
-            nint client = JackClientOpener.TryOpen(_parameters.ClientName, _parameters.ServerName, out _);
+            nint client = JackProcessClients.Open(_parameters.ClientName, _parameters.ServerName, this, out _);
             if (client == 0)
             {
                 continue;
@@ -217,7 +217,7 @@ public sealed unsafe partial class JackClientNode
                         _nodeId, ServerName, rate, _sampleRate, _sampleRate);
                 }
 
-                _ = JackNative.ClientClose(client);
+                JackProcessClients.Close(client);
                 continue;
             }
 
@@ -225,7 +225,7 @@ public sealed unsafe partial class JackClientNode
             {
                 if (_stopping)
                 {
-                    _ = JackNative.ClientClose(client);
+                    JackProcessClients.Close(client);
                     return;
                 }
 
@@ -237,7 +237,7 @@ public sealed unsafe partial class JackClientNode
                 catch (Exception ex)
                 {
                     _logger.LogError("jack.client {Node}: re-opening the client failed: {Message}", _nodeId, ex.Message);
-                    _ = JackNative.ClientClose(client);
+                    JackProcessClients.Close(client);
                     continue;
                 }
 
@@ -252,7 +252,7 @@ public sealed unsafe partial class JackClientNode
                 if (error != 0)
                 {
                     _logger.LogError("jack.client {Node}: jack_activate failed ({Error}) after the server came back", _nodeId, error);
-                    _ = JackNative.ClientClose(client);
+                    JackProcessClients.Close(client);
                     _serverDown = true;
                     continue;
                 }

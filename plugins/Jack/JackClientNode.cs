@@ -101,7 +101,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         _outputBuffers = new nint[_outputNames.Length];
         _rules = new ConnectionRules(parameters.Connect);
         NativeLibraries.EnsureJack();
-        nint client = JackClientOpener.TryOpen(parameters.ClientName, parameters.ServerName, out string? error);
+        nint client = JackProcessClients.Open(parameters.ClientName, parameters.ServerName, this, out string? error);
         if (client == 0)
         {
             throw new NodeException("jack.client: " + error);
@@ -114,7 +114,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         }
         catch
         {
-            _ = JackNative.ClientClose(client);
+            JackProcessClients.Close(client);
             _self.Free();
             throw;
         }
@@ -320,7 +320,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
             _ = JackNative.Deactivate(client);
         }
 
-        _ = JackNative.ClientClose(client);
+        JackProcessClients.Close(client);
     }
 
     /// <summary>Sets every callback on a client that is not active yet.</summary>

@@ -44,7 +44,7 @@ public sealed unsafe class JackDeviceCatalog : IDeviceCatalog
             return new DeviceListing([], "JACK: " + missing);
         }
 
-        nint client = JackClientOpener.TryOpen(QueryClientName, _serverName, out string? error);
+        nint client = JackProcessClients.Open(QueryClientName, _serverName, null, out string? error);
         if (client == 0)
         {
             return new DeviceListing([], "JACK: " + error);
@@ -90,7 +90,7 @@ public sealed unsafe class JackDeviceCatalog : IDeviceCatalog
         }
         finally
         {
-            _ = JackNative.ClientClose(client);
+            JackProcessClients.Close(client);
         }
     }
 

@@ -70,6 +70,31 @@ public sealed class JackClientNodeTests
     }
 
     [Fact]
+    public void A_second_server_in_the_same_process_is_refused_with_a_clear_error()
+    {
+        // libjack (jackd2) shares one server's globals among all clients of a process: a client of another server
+        // would see the first server's ports. The node refuses it instead.
+        using JackServer first = JackServer.Start("sg-first");
+        using JackServer second = JackServer.Start("sg-second");
+        using ServiceProvider services = JackGraphs.Services();
+        using var runtime = GraphRuntime.Create(JackGraphs.Load(Thru(first.Name)), services);
+        runtime.Start();
+        var ex = Assert.Throws<GraphRuntimeException>(() => GraphRuntime.Create(JackGraphs.Load(Thru(second.Name, client: "other")), services));
+        Output?.WriteLine(ex.Message);
+        Assert.Contains($"already has JACK clients on server '{first.Name}'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("one server per process", ex.Message, StringComparison.Ordinal);
+        runtime.Stop();
+        runtime.Dispose();
+        Assert.Equal(0, Internal.JackProcessClients.OpenCount);
+
+        // Once the first server's clients are closed, the second server can be used.
+        using var later = GraphRuntime.Create(JackGraphs.Load(Thru(second.Name, client: "other")), services);
+        later.Start();
+        Assert.True(JackGraphs.WaitUntil(() => second.Ports().Contains("other:in_1")));
+        later.Stop();
+    }
+
+    [Fact]
     public void Connect_rules_connect_existing_ports_and_ports_that_appear_later()
     {
         using JackServer server = JackServer.Start("sg-connect");
@@ -112,7 +137,7 @@ public sealed class JackClientNodeTests
         using ServiceProvider services = JackGraphs.Services();
         using var recorder = GraphRuntime.Create(JackGraphs.Load($$"""
             version: 1
-            settings: { clock: rec }
+            settings: { sample_rate: auto, clock: rec }
             nodes:
               rec: { type: jack.client, params: { client_name: recorder, server_name: {{server.Name}}, inputs: 1, outputs: 0,
                      connect: [ { from: "player:out_1", to: in_1 } ] } }
@@ -122,7 +147,7 @@ public sealed class JackClientNodeTests
             """, dir), services);
         using var player = GraphRuntime.Create(JackGraphs.Load($$"""
             version: 1
-            settings: { clock: play }
+            settings: { sample_rate: auto, clock: play }
             nodes:
               src:  { type: file.reader, params: { path: {{source}} } }
               play: { type: jack.client, params: { client_name: player, server_name: {{server.Name}}, inputs: 0, outputs: 1 } }
@@ -167,7 +192,7 @@ public sealed class JackClientNodeTests
         using ServiceProvider services = JackGraphs.Services();
         using var runtime = GraphRuntime.Create(JackGraphs.Load($$"""
             version: 1
-            settings: { clock: jack }
+            settings: { sample_rate: auto, clock: jack }
             nodes:
               jack:  { type: jack.client, params: { client_name: stall, server_name: {{server.Name}}, inputs: 1, outputs: 1 } }
               stall: { type: test.stall }
@@ -273,7 +298,7 @@ public sealed class JackClientNodeTests
     {
         var ex = Assert.ThrowsAny<Exception>(() => JackGraphs.Load("""
             version: 1
-            settings: { clock: jack }
+            settings: { sample_rate: auto, clock: jack }
             nodes:
               jack: { type: jack.client, params: { inputs: 3, input_names: [a, b], outputs: 0, connect: [ { from: "x(", to: y } ] } }
             """));

@@ -19,8 +19,10 @@ internal static unsafe class JackClientOpener
     /// <param name="clientName">The wished client name (JACK may append a suffix when taken).</param>
     /// <param name="serverName">The server name, or null for <c>JACK_DEFAULT_SERVER</c> / "default".</param>
     /// <param name="error">Why it failed, for the user.</param>
+    /// <exception cref="SyfalaGraph.Abstractions.Nodes.NodeException">libjack is missing (the message names the package).</exception>
     public static nint TryOpen(string clientName, string? serverName, out string? error)
     {
+        NativeLibraries.EnsureJack();
         byte[] name = Utf8(clientName);
         int status = 0;
         nint client;
