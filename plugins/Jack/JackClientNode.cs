@@ -68,6 +68,8 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
     private bool _inCycle;
     private bool _graphEnded;
     private long _xrunsReported;
+    private long _xrunsPublished;
+    private long _lastXrunEventFrame = long.MinValue / 2;
 
     // Counters and flags shared with the callbacks and the control thread.
     private long _xruns;
@@ -99,7 +101,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         _outputNames = [.. parameters.OutputPortNames];
         _inputBuffers = new nint[_inputNames.Length];
         _outputBuffers = new nint[_outputNames.Length];
-        _rules = new ConnectionRules(parameters.Connect);
+        _rules = new ConnectionRules(parameters.Connect ?? []);
         NativeLibraries.EnsureJack();
         nint client = JackProcessClients.Open(parameters.ClientName, parameters.ServerName, this, out string? error);
         if (client == 0)
@@ -223,7 +225,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         StartControlThread();
         _logger.LogInformation(
             "jack.client {Node}: client '{Client}' on server '{Server}' at {Rate} Hz, {Frames} frames per period, {In} input ports, {Out} output ports, {Rules} connect rules",
-            _nodeId, ClientName, ServerName, _sampleRate, _openBufferFrames, _inputNames.Length, _outputNames.Length, _parameters.Connect.Count);
+            _nodeId, ClientName, ServerName, _sampleRate, _openBufferFrames, _inputNames.Length, _outputNames.Length, _parameters.Connect?.Count ?? 0);
     }
 
     /// <summary>
@@ -424,14 +426,19 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         }
 
         long xruns = Interlocked.Read(ref _xruns);
-        if (xruns != _xrunsReported)
+        while (_xrunsReported < xruns)
         {
-            _events.Publish(NodeEventKind.Xrun, xruns - _xrunsReported, _callbackFrames);
-            while (_xrunsReported < xruns)
-            {
-                _xrunsReported++;
-                cycle.ReportXrun();
-            }
+            _xrunsReported++;
+            cycle.ReportXrun();
+        }
+
+        // One Xrun event per second at most (its value: the xruns since the last one), so a struggling server
+        // does not flood the log; the exact count is in Xruns and the graph's xrun counter.
+        if (xruns != _xrunsPublished && _callbackFrames - _lastXrunEventFrame >= (long)_sampleRate)
+        {
+            _events.Publish(NodeEventKind.Xrun, xruns - _xrunsPublished, _callbackFrames);
+            _xrunsPublished = xruns;
+            _lastXrunEventFrame = _callbackFrames;
         }
 
         Volatile.Write(ref _callbacks, _callbacks + 1);

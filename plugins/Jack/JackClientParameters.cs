@@ -38,9 +38,9 @@ public sealed record JackClientParameters : NodeParameters
     [Description("Names of the JACK output ports (short names without 'client:'); their number is the output count.")]
     public IReadOnlyList<string>? OutputNames { get; init; }
 
-    /// <summary>Connection rules applied at start and whenever a matching port appears.</summary>
+    /// <summary>Connection rules applied at start and whenever a matching port appears; null for none.</summary>
     [Description("Connections to make: a list of {from, to} JACK port names or regular expressions; re-applied whenever a matching port appears.")]
-    public IReadOnlyList<JackConnectRule> Connect { get; init; } = [];
+    public IReadOnlyList<JackConnectRule>? Connect { get; init; }
 
     /// <summary>When the server shuts down, wait for it to come back, re-open the client and re-apply the connections.</summary>
     [Description("After a JACK server shutdown, wait for the server to come back, re-open the client, its ports and connections.")]
@@ -109,9 +109,10 @@ public sealed record JackClientParameters : NodeParameters
             }
         }
 
-        for (int i = 0; i < Connect.Count; i++)
+        IReadOnlyList<JackConnectRule> connect = Connect ?? [];
+        for (int i = 0; i < connect.Count; i++)
         {
-            JackConnectRule rule = Connect[i];
+            JackConnectRule rule = connect[i];
             if (rule is null)
             {
                 errors.Add(new ParameterError("connect", $"rule {i} is empty; write {{ from: PORT, to: PORT }}"));

@@ -260,13 +260,16 @@ public sealed class JackClientNodeTests
             Assert.True(JackGraphs.WaitUntil(() => node.ServerDown), "the shutdown was noticed");
             long framesWhileDown = runtime.FramesProcessed;
             server = JackServer.Start(name: name);
+            var sinceRestart = System.Diagnostics.Stopwatch.StartNew();
             Assert.NotEqual(oldPid, server.Pid);
             Assert.True(JackGraphs.WaitUntil(() => node.Reconnects == 1 && !node.ServerDown, 20), "reconnected");
+            double reconnectMs = sinceRestart.Elapsed.TotalMilliseconds;
             Assert.True(JackGraphs.WaitUntil(() => wanted.All(JackGraphs.Connections(server).Contains)), string.Join("; ", JackGraphs.Connections(server)));
             Assert.Contains("thru:out_2", server.Ports());
             Assert.True(JackGraphs.WaitUntil(() => runtime.FramesProcessed > framesWhileDown + 24000), "the graph runs again");
             runtime.Stop();
-            Output?.WriteLine($"frames before the restart {framesWhileDown}, after {runtime.FramesProcessed}; reconnects {node.Reconnects}");
+            Output?.WriteLine($"frames before the restart {framesWhileDown}, after {runtime.FramesProcessed}; reconnects {node.Reconnects}, " +
+                $"re-opened {reconnectMs:F0} ms after the new jackd answered jack_lsp");
         }
         finally
         {
