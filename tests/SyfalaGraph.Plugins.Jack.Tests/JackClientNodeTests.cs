@@ -55,7 +55,7 @@ public sealed class JackClientNodeTests
         var ex = Assert.Throws<GraphRuntimeException>(() => GraphRuntime.Create(JackGraphs.Load(yaml), services));
         Output?.WriteLine(ex.Message);
         Assert.Contains("runs at 44100 Hz but settings.sample_rate is 48000 Hz", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("thru:in_1", server.Ports()); // the client opened to ask was closed again
+        Assert.Equal(0, Internal.JackProcessClients.OpenCount); // the client opened to ask for the rate was closed again
     }
 
     [Fact]
@@ -183,6 +183,8 @@ public sealed class JackClientNodeTests
         }
 
         Output?.WriteLine($"onset at {e0} in the source, {a0} in the recording; {length} frames equal");
+        // Once the player's graph ended (its file did), its client played silence until it was stopped.
+        Assert.All(actual.AsSpan(a0 + length).ToArray(), s => Assert.Equal(0f, s));
     }
 
     [Fact]
@@ -270,6 +272,33 @@ public sealed class JackClientNodeTests
             runtime.Stop();
             Output?.WriteLine($"frames before the restart {framesWhileDown}, after {runtime.FramesProcessed}; reconnects {node.Reconnects}, " +
                 $"re-opened {reconnectMs:F0} ms after the new jackd answered jack_lsp");
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+
+    [Fact]
+    public void With_reconnect_off_a_server_shutdown_is_reported_and_the_client_stays_closed()
+    {
+        JackServer server = JackServer.Start("sg-noreconnect");
+        try
+        {
+            using ServiceProvider services = JackGraphs.Services();
+            using var runtime = GraphRuntime.Create(JackGraphs.Load(Thru(server.Name, extra: ", reconnect: false")), services);
+            var node = (JackClientNode)runtime.GetNode("jack");
+            runtime.Start();
+            Assert.True(JackGraphs.RunFor(runtime, 0.2));
+            string name = server.Name;
+            server.Dispose();
+            Assert.True(JackGraphs.WaitUntil(() => node.ServerDown));
+            server = JackServer.Start(name: name);
+            Thread.Sleep(1000); // four reconnection polls' worth
+            Assert.Equal(0, node.Reconnects);
+            Assert.DoesNotContain("thru:in_1", server.Ports());
+            Assert.Equal(0, Internal.JackProcessClients.OpenCount);
+            runtime.Stop();
         }
         finally
         {
