@@ -15,6 +15,8 @@ public sealed unsafe partial class JackClientNode
     private readonly HashSet<(string, string)> _failedPairs = [];
     private Thread? _controlThread;
     private int _loggedBufferFrames;
+    private long _reopenedAtTicks;
+    private bool _stallLogged;
     private int _loggedSampleRate;
 
     private void Wake() => _wake.Set();
@@ -64,6 +66,7 @@ public sealed unsafe partial class JackClientNode
                 }
 
                 ReportChanges();
+                ReportStall();
                 if (Interlocked.Exchange(ref _connectPending, 0) == 1)
                 {
                     ApplyConnections();
@@ -74,6 +77,22 @@ public sealed unsafe partial class JackClientNode
                 _logger.LogError("jack.client {Node}: control thread: {Message}", _nodeId, ex.Message);
             }
         }
+    }
+
+    // A re-opened client that JACK never runs (see the known issue in Internal/JackProcessClients.cs) is reported once.
+    private void ReportStall()
+    {
+        if (!_awaitingFirstCallback || _stallLogged || _serverDown
+            || System.Diagnostics.Stopwatch.GetElapsedTime(_reopenedAtTicks) < TimeSpan.FromSeconds(2))
+        {
+            return;
+        }
+
+        _stallLogged = true;
+        _logger.LogError(
+            "jack.client {Node}: JACK has not called the re-opened client '{Client}' for 2 s after the server came back (jackd logs it as 'not finished'); " +
+            "this happens now and then with several JACK clients in one process: restart the graph",
+            _nodeId, ClientName);
     }
 
     private void ReportChanges()
@@ -201,10 +220,43 @@ public sealed unsafe partial class JackClientNode
                 return;
             }
 
+            if (TryReopen(ref rateLogged))
+            {
+                break;
+            }
+        }
+
+        if (_stopping)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _reconnects);
+        _logger.LogInformation("jack.client {Node}: reconnected to JACK server '{Server}' as '{Client}' ({Frames} frames per period)",
+            _nodeId, ServerName, ClientName, ServerBufferFrames);
+        _failedPairs.Clear();
+        Volatile.Write(ref _connectPending, 1);
+        _wake.Set();
+    }
+
+    /// <summary>
+    /// One attempt to re-open the client after a shutdown: open, callbacks, ports, activation, all under the node's lock
+    /// and the process-wide client gate (one client at a time). False when the server is not back (or not usable) yet.
+    /// </summary>
+    private bool TryReopen(ref bool rateLogged)
+    {
+        lock (_control)
+        lock (JackProcessClients.Gate)
+        {
+            if (_stopping)
+            {
+                return false;
+            }
+
             nint client = JackProcessClients.Open(_parameters.ClientName, _parameters.ServerName, this, out _);
             if (client == 0)
             {
-                continue;
+                return false;
             }
 
             uint rate = JackNative.GetSampleRate(client);
@@ -218,55 +270,41 @@ public sealed unsafe partial class JackClientNode
                 }
 
                 JackProcessClients.Close(client);
-                continue;
+                return false;
             }
 
-            lock (_control)
+            try
             {
-                if (_stopping)
-                {
-                    JackProcessClients.Close(client);
-                    return;
-                }
-
-                try
-                {
-                    InstallCallbacks(client);
-                    RegisterPorts(client);
-                }
-                catch (Exception ex)
-                {
-                    _logger.LogError("jack.client {Node}: re-opening the client failed: {Message}", _nodeId, ex.Message);
-                    JackProcessClients.Close(client);
-                    continue;
-                }
-
-                // No callback of the old client runs any more (it is closed): the process thread of the new one
-                // starts with jack_activate, after the ports, buffers and warm-up flag are in place.
-                Volatile.Write(ref _clientName, JackNative.Text(JackNative.GetClientName(client)) ?? _parameters.ClientName);
-                _warmedUp = false;
-                _serverDown = false;
-                Volatile.Write(ref _serverBufferFrames, (int)JackNative.GetBufferSize(client));
-                Volatile.Write(ref _serverSampleRate, (int)rate);
-                int error = JackNative.Activate(client);
-                if (error != 0)
-                {
-                    _logger.LogError("jack.client {Node}: jack_activate failed ({Error}) after the server came back", _nodeId, error);
-                    JackProcessClients.Close(client);
-                    _serverDown = true;
-                    continue;
-                }
-
-                _client = client;
+                InstallCallbacks(client);
+                RegisterPorts(client);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError("jack.client {Node}: re-opening the client failed: {Message}", _nodeId, ex.Message);
+                JackProcessClients.Close(client);
+                return false;
             }
 
-            Interlocked.Increment(ref _reconnects);
-            _logger.LogInformation("jack.client {Node}: reconnected to JACK server '{Server}' as '{Client}' ({Frames} frames per period)",
-                _nodeId, ServerName, ClientName, ServerBufferFrames);
-            _failedPairs.Clear();
-            Volatile.Write(ref _connectPending, 1);
-            _wake.Set();
-            return;
+            // No callback of the old client runs any more (it is closed): the process thread of the new one starts
+            // with jack_activate, after the ports, buffers and warm-up flag are in place.
+            Volatile.Write(ref _clientName, JackNative.Text(JackNative.GetClientName(client)) ?? _parameters.ClientName);
+            _warmedUp = false;
+            _awaitingFirstCallback = true;
+            _reopenedAtTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+            _stallLogged = false;
+            Volatile.Write(ref _serverBufferFrames, (int)JackNative.GetBufferSize(client));
+            Volatile.Write(ref _serverSampleRate, (int)rate);
+            int error = JackNative.Activate(client);
+            if (error != 0)
+            {
+                _logger.LogError("jack.client {Node}: jack_activate failed ({Error}) after the server came back", _nodeId, error);
+                JackProcessClients.Close(client);
+                return false;
+            }
+
+            _serverDown = false;
+            _client = client;
+            return true;
         }
     }
 }

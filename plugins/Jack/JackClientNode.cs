@@ -84,6 +84,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
     private int _connectionsMade;
     private volatile bool _stopping;
     private volatile bool _serverDown;
+    private volatile bool _awaitingFirstCallback;
 
     /// <summary>
     /// Creates the node and opens its JACK client (not activated yet), so the server's rate and period are known.
@@ -159,6 +160,9 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
     /// <summary>Connections the connect rules made so far (jack_connect that succeeded). Any thread.</summary>
     public int ConnectionsMade => Volatile.Read(ref _connectionsMade);
 
+    /// <summary>True from a re-activation after a server restart until the first process callback of the new client. Any thread.</summary>
+    public bool AwaitingFirstCallback => _awaitingFirstCallback;
+
     /// <summary>True between a server shutdown and the successful re-opening of the client. Any thread.</summary>
     public bool ServerDown => _serverDown;
 
@@ -215,7 +219,12 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
                 throw new NodeException($"jack.client: the client of server '{ServerName}' is closed");
             }
 
-            int error = JackNative.Activate(_client);
+            int error;
+            lock (JackProcessClients.Gate)
+            {
+                error = JackNative.Activate(_client);
+            }
+
             if (error != 0)
             {
                 throw new NodeException($"jack.client: jack_activate failed ({error}) on server '{ServerName}'");
@@ -317,12 +326,15 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         }
 
         _client = 0;
-        if (!_serverDown)
+        lock (JackProcessClients.Gate)
         {
-            _ = JackNative.Deactivate(client);
-        }
+            if (!_serverDown)
+            {
+                _ = JackNative.Deactivate(client);
+            }
 
-        JackProcessClients.Close(client);
+            JackProcessClients.Close(client);
+        }
     }
 
     /// <summary>Sets every callback on a client that is not active yet.</summary>
@@ -351,6 +363,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         var inputs = new nint[_inputNames.Length];
         var outputs = new nint[_outputNames.Length];
         byte[] type = JackClientOpener.Utf8(JackNative.DefaultAudioType);
+        using (JackProcessClients.Gate.EnterScope())
         fixed (byte* pType = type)
         {
             for (int i = 0; i < inputs.Length; i++)
@@ -422,6 +435,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         if (!_warmedUp)
         {
             _warmedUp = true;
+            _awaitingFirstCallback = false;
             cycle.WarmUp();
         }
 

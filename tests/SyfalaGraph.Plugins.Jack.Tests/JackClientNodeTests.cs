@@ -280,6 +280,49 @@ public sealed class JackClientNodeTests
     }
 
     [Fact]
+    public void Two_graphs_of_one_process_reconnect_after_a_jackd_restart()
+    {
+        JackServer server = JackServer.Start("sg-restart2");
+        try
+        {
+            using ServiceProvider services = JackGraphs.Services();
+            using var a = GraphRuntime.Create(JackGraphs.Load(Thru(server.Name, client: "a")), services);
+            using var b = GraphRuntime.Create(JackGraphs.Load(Thru(server.Name, client: "b", extra: ", connect: [ { from: out_1, to: \"a:in_1\" } ]")), services);
+            var nodeA = (JackClientNode)a.GetNode("jack");
+            var nodeB = (JackClientNode)b.GetNode("jack");
+            a.Start();
+            b.Start();
+            Assert.True(JackGraphs.WaitUntil(() => JackGraphs.Connections(server).Contains("b:out_1 -> a:in_1")), "connected before");
+            string name = server.Name;
+            server.Dispose();
+            Assert.True(JackGraphs.WaitUntil(() => nodeA.ServerDown && nodeB.ServerDown), "both saw the shutdown");
+            server = JackServer.Start(name: name);
+            Assert.True(JackGraphs.WaitUntil(() => nodeA.Reconnects == 1 && nodeB.Reconnects == 1, 20),
+                $"both reconnected: a {nodeA.Reconnects} (down {nodeA.ServerDown}), b {nodeB.Reconnects} (down {nodeB.ServerDown})");
+            Assert.True(JackGraphs.WaitUntil(() => JackGraphs.Connections(server).Contains("b:out_1 -> a:in_1")), string.Join("; ", JackGraphs.Connections(server)));
+            long fa = a.FramesProcessed, fb = b.FramesProcessed;
+            bool bothRun = JackGraphs.WaitUntil(() => a.FramesProcessed > fa + 9600 && b.FramesProcessed > fb + 9600);
+            Output?.WriteLine($"both run again: {bothRun}; a {fa} -> {a.FramesProcessed} frames, b {fb} -> {b.FramesProcessed}");
+            if (!bothRun)
+            {
+                // The known issue (plugins/Jack/Internal/JackProcessClients.cs): now and then (about 1 run in 10 here)
+                // jackd never wakes one or both of two re-opened clients of one process. Not fixed; what is checked
+                // here is that the node knows it (and logs an error after 2 s) instead of claiming to run.
+                Output?.WriteLine("KNOWN ISSUE reproduced: a re-opened client is never run by jackd:\n" + server.Log);
+                Assert.True(a.FramesProcessed > fa + 9600 || nodeA.AwaitingFirstCallback, "client a runs or is flagged");
+                Assert.True(b.FramesProcessed > fb + 9600 || nodeB.AwaitingFirstCallback, "client b runs or is flagged");
+            }
+
+            b.Stop();
+            a.Stop();
+        }
+        finally
+        {
+            server.Dispose();
+        }
+    }
+
+    [Fact]
     public void With_reconnect_off_a_server_shutdown_is_reported_and_the_client_stays_closed()
     {
         JackServer server = JackServer.Start("sg-noreconnect");
