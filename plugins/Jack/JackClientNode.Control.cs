@@ -14,6 +14,7 @@ public sealed unsafe partial class JackClientNode
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly HashSet<(string, string)> _failedPairs = [];
     private Thread? _controlThread;
+    private bool _controlThreadStuck;
     private int _loggedBufferFrames;
     private long _reopenedAtTicks;
     private bool _stallLogged;
@@ -42,6 +43,7 @@ public sealed unsafe partial class JackClientNode
         _wake.Set();
         if (!thread.Join(TimeSpan.FromSeconds(10)))
         {
+            _controlThreadStuck = true; // keep _wake alive for it
             _logger.LogWarning("jack.client {Node}: the control thread did not stop within 10 s", _nodeId);
         }
     }

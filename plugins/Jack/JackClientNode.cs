@@ -311,7 +311,10 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
             _self.Free();
         }
 
-        _wake.Dispose();
+        if (!_controlThreadStuck)
+        {
+            _wake.Dispose();
+        }
 
         base.Dispose(disposing);
     }
