@@ -33,9 +33,10 @@ public class GraphRunTests
 
     /// <summary>
     /// Graphs that reach a JACK server run against a fixture jackd (dummy driver, 48 kHz) named in JACK_DEFAULT_SERVER:
-    /// <c>portaudio-*</c> (PortAudio's JACK host API).
+    /// <c>portaudio-*</c> (PortAudio's JACK host API) and <c>jack-*</c> (the jack.client node).
     /// </summary>
-    internal static bool NeedsJackServer(string graph) => graph.StartsWith("portaudio-", StringComparison.Ordinal);
+    internal static bool NeedsJackServer(string graph) =>
+        graph.StartsWith("portaudio-", StringComparison.Ordinal) || graph.StartsWith("jack-", StringComparison.Ordinal);
 
     [Theory]
     [InlineData(TestAudio.FrontCenterWav)]

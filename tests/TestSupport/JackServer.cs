@@ -10,6 +10,7 @@ namespace SyfalaGraph.Tests;
 internal sealed class JackServer : IDisposable
 {
     private readonly Process _process;
+    private System.Text.StringBuilder? _log;
 
     private JackServer(string name, int sampleRate, int periodFrames, Process process)
     {
@@ -30,6 +31,24 @@ internal sealed class JackServer : IDisposable
 
     /// <summary>The jackd process id.</summary>
     public int Pid => _process.Id;
+
+    /// <summary>What jackd printed so far (standard output and error), for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            System.Text.StringBuilder? log = _log;
+            if (log is null)
+            {
+                return "";
+            }
+
+            lock (log)
+            {
+                return log.ToString();
+            }
+        }
+    }
 
     /// <summary>True while jackd runs.</summary>
     public bool IsRunning => !_process.HasExited;
@@ -63,7 +82,7 @@ internal sealed class JackServer : IDisposable
         p.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        var server = new JackServer(name, sampleRate, periodFrames, p);
+        var server = new JackServer(name, sampleRate, periodFrames, p) { _log = log };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(10))
         {
