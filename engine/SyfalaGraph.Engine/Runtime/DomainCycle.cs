@@ -33,6 +33,9 @@ internal sealed class DomainCycle : IGraphCycle
     private long _totalTicks;
     private long _allocatedAtWarmUp = -1;
     private long _allocatedLast;
+    private long _allocatedOnEarlierThreads;
+    private long _warmUpAt = WarmUpBlocks;
+    private int _threadId;
     private int _ended;
 
     public DomainCycle(Schedule schedule, double sampleRate, int maxBlockFrames, bool offline, long maxFrames, bool measureNodes, VirtualTimeline? timeline = null)
@@ -61,13 +64,17 @@ internal sealed class DomainCycle : IGraphCycle
 
     public long TotalCycleTicks => Volatile.Read(ref _totalTicks);
 
-    /// <summary>Bytes the audio thread allocated after warm-up (-1 before warm-up).</summary>
+    /// <summary>
+    /// Bytes the audio thread allocated after warm-up (-1 before warm-up). When the driver moves to a new thread, the
+    /// old thread's figure is kept and the new thread is measured after its own warm-up.
+    /// </summary>
     public long AllocatedSinceWarmUp
     {
         get
         {
             long start = Volatile.Read(ref _allocatedAtWarmUp);
-            return start < 0 ? -1 : Volatile.Read(ref _allocatedLast) - start;
+            long earlier = Volatile.Read(ref _allocatedOnEarlierThreads);
+            return start < 0 ? (earlier > 0 ? earlier : -1) : earlier + Volatile.Read(ref _allocatedLast) - start;
         }
     }
 
@@ -151,7 +158,22 @@ internal sealed class DomainCycle : IGraphCycle
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread();
-        if (cycles == WarmUpBlocks)
+        int thread = Environment.CurrentManagedThreadId;
+        if (thread != _threadId)
+        {
+            // A driver's new callback thread (a JACK client reopened after a server restart): the per-thread
+            // counter starts over, so keep what the old thread allocated after its warm-up and warm the new one up.
+            if (_allocatedAtWarmUp >= 0)
+            {
+                Volatile.Write(ref _allocatedOnEarlierThreads, _allocatedOnEarlierThreads + (_allocatedLast - _allocatedAtWarmUp));
+                Volatile.Write(ref _allocatedAtWarmUp, -1);
+                _warmUpAt = cycles + WarmUpBlocks;
+            }
+
+            _threadId = thread;
+        }
+
+        if (cycles == _warmUpAt)
         {
             Volatile.Write(ref _allocatedAtWarmUp, allocated);
         }
