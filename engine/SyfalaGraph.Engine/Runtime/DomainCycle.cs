@@ -62,6 +62,7 @@ internal sealed class DomainCycle : IGraphCycle
 
     public long MaxCycleTicks => Volatile.Read(ref _maxTicks);
 
+    /// <summary>Processing time of the blocks after warm-up, in Stopwatch ticks.</summary>
     public long TotalCycleTicks => Volatile.Read(ref _totalTicks);
 
     /// <summary>
@@ -151,10 +152,14 @@ internal sealed class DomainCycle : IGraphCycle
         Volatile.Write(ref _cycles, cycles);
         long ticks = Stopwatch.GetTimestamp() - start;
         Volatile.Write(ref _lastTicks, ticks);
-        Volatile.Write(ref _totalTicks, _totalTicks + ticks);
-        if (ticks > _maxTicks && cycles > WarmUpBlocks)
+        if (cycles > WarmUpBlocks)
         {
-            Volatile.Write(ref _maxTicks, ticks);
+            // Mean and max both leave out the warm-up blocks (first touches, JIT): they describe the steady state.
+            Volatile.Write(ref _totalTicks, _totalTicks + ticks);
+            if (ticks > _maxTicks)
+            {
+                Volatile.Write(ref _maxTicks, ticks);
+            }
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread();

@@ -108,8 +108,8 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Longest block processing after warm-up, in microseconds.</summary>
     public double MaxCycleMicroseconds => _cycle.MaxCycleTicks * 1e6 / Stopwatch.Frequency;
 
-    /// <summary>Average block processing time, in microseconds.</summary>
-    public double MeanCycleMicroseconds => _cycle.Cycles == 0 ? 0 : _cycle.TotalCycleTicks * 1e6 / Stopwatch.Frequency / _cycle.Cycles;
+    /// <summary>Average block processing time after warm-up (the first <see cref="DomainCycle.WarmUpBlocks"/> blocks excluded, as for the max), in microseconds.</summary>
+    public double MeanCycleMicroseconds => _cycle.Cycles <= DomainCycle.WarmUpBlocks ? 0 : _cycle.TotalCycleTicks * 1e6 / Stopwatch.Frequency / (_cycle.Cycles - DomainCycle.WarmUpBlocks);
 
     /// <summary>The period, in microseconds (block frames / sample rate).</summary>
     public double PeriodMicroseconds => BlockFrames * 1e6 / SampleRate;
