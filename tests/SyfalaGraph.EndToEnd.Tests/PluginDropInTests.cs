@@ -54,6 +54,50 @@ public class PluginDropInTests
         Assert.Contains(s, x => x is > 0.249f and < 0.2501f || x is < -0.249f and > -0.2501f); // v1's stretch was heard
     }
 
+    [Fact]
+    public async Task A_graph_waiting_for_a_node_type_starts_when_the_plugin_is_dropped_in()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string dir = RepoPaths.NewTempDir("pending");
+        string project = Path.Combine(RepoPaths.Root, "tests", "ExamplePlugin");
+        string v1 = Path.Combine(dir, "build-v1");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -p:BuildProjectReferences=false -nologo -v q");
+        string plugins = Path.Combine(dir, "plugins");
+        foreach (string name in new[] { "Core", "File" })
+        {
+            CopyDirectory(Path.Combine(RepoPaths.CliPlugins, name), Path.Combine(plugins, name));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), Graph
+            .Replace("  out:  {", "  inv:  { type: example.invert, params: { scale: -1 } }\n  out:  {", StringComparison.Ordinal)
+            .Replace("gain.out -> out.in", "gain.out -> inv.in\n  - inv.out -> out.in", StringComparison.Ordinal), ct);
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
+        await run.WaitForLogAsync("is not valid yet", ct);
+        Assert.Contains("unknown node type 'example.invert'", run.Log, StringComparison.Ordinal);
+        CopyDirectory(v1, Path.Combine(plugins, "Invert"));
+        await run.WaitForLogAsync("the graph file is valid now: the graph started", ct);
+        await Task.Delay(700, ct);
+        int exitCode = run.StopWith("TERM");
+        Assert.True(exitCode == 0, run.Log);
+        (float[] s, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
+        Assert.True(s.Length > 4800, run.Log);
+        Assert.InRange(s.TakeLast(4800).Max(Math.Abs), 0.249f, 0.2501f);
+    }
+
+    [Fact]
+    public async Task Stopping_a_graph_that_never_became_valid_exits_with_2()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string dir = RepoPaths.NewTempDir("pending-never");
+        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), Graph.Replace("type: gain", "type: gian", StringComparison.Ordinal), ct);
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch");
+        await run.WaitForLogAsync("is not valid yet", ct);
+        int exitCode = run.StopWith("TERM");
+        Assert.True(exitCode == 2, run.Log);
+        Assert.Contains("unknown node type 'gian' (did you mean 'gain'?", run.Log, StringComparison.Ordinal);
+        Assert.Contains("nothing ran", run.Log, StringComparison.Ordinal);
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))

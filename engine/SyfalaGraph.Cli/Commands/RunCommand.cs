@@ -42,10 +42,17 @@ internal static class RunCommand
         await host.StartAsync(token);
         ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SyfalaGraph");
         using PluginHost pluginHost = CliServices.LoadPlugins(host, pluginsDir);
-        ValidatedGraph graph;
+        ValidatedGraph? graph;
         try
         {
             graph = GraphValidator.LoadFile(path, host.Services.GetRequiredService<NodeTypeRegistry>());
+        }
+        catch (GraphException ex) when (watch)
+        {
+            // With --watch, an invalid file (or one that needs node types a plugin will bring) is waited for.
+            GraphErrors.Report(ex);
+            logger.LogWarning("{File} is not valid yet: waiting for it, or the plugins directory, to change", path);
+            graph = null;
         }
         catch (GraphException ex)
         {
@@ -57,11 +64,15 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        GraphRuntime runtime;
+        var options = new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats };
+        GraphRuntime? runtime = null;
         try
         {
-            runtime = GraphRuntime.Create(graph, host.Services, new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats });
-            runtime.Start();
+            if (graph is not null)
+            {
+                runtime = GraphRuntime.Create(graph, host.Services, options);
+                runtime.Start();
+            }
         }
         catch (GraphRuntimeException ex)
         {
@@ -69,7 +80,7 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
-        var session = new GraphSession(runtime, host.Services, new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats }, logger);
+        var session = new GraphSession(runtime, host.Services, options, logger);
         using (session)
         {
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -79,8 +90,8 @@ internal static class RunCommand
                 : null;
             using PluginDirectoryWatcher? pluginWatcher = watcher is null ? null : new PluginDirectoryWatcher(pluginHost, watcher, logger);
             var wall = Stopwatch.StartNew();
-            bool offline = graph.Settings.Clock == ClockKind.Offline;
-            if (offline && !stats && !Console.IsErrorRedirected && runtime.LengthFrames is long length)
+            bool offline = graph?.Settings.Clock == ClockKind.Offline;
+            if (offline && !stats && !Console.IsErrorRedirected && runtime?.LengthFrames is long length)
             {
                 await ShowProgressAsync(session, length, stop.Token);
             }
@@ -91,6 +102,13 @@ internal static class RunCommand
 
             pluginWatcher?.Dispose();
             watcher?.Dispose();
+            if (!session.HasGraph)
+            {
+                logger.LogError("stopped before {File} became valid: nothing ran", path);
+                await host.StopAsync(CancellationToken.None);
+                return ExitCodes.InvalidInput;
+            }
+
             runtime = session.Current; // the graph may have been restarted by an edit of its clocks
             bool interrupted = !session.Completion.IsCompleted;
             runtime.Stop(); // driver first, then services: writers drain and finalise their files
@@ -125,7 +143,7 @@ internal static class RunCommand
                 return;
             }
 
-            if (stats)
+            if (stats && session.HasGraph)
             {
                 PrintStats(session.Current);
             }

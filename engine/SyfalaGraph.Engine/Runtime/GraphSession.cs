@@ -11,7 +11,8 @@ namespace SyfalaGraph.Engine.Runtime;
 // then restarts the graph: it builds and prepares the new runtime first (if that fails, the old one plays
 // on, untouched), stops the old one (writers finalise their files), starts the new one and disposes the
 // old. The gap is the time between the two, reported in the log. Completion follows the current runtime,
-// not one that was replaced.
+// not one that was replaced. A session may also start with no graph at all (run --watch on a file that is
+// not valid yet, or needs node types a plugin will bring): the first valid version then starts it.
 
 /// <summary>
 /// The running graph across restarts: applies edits as diffs, and restarts the graph when an edit changes its
@@ -25,25 +26,32 @@ public sealed class GraphSession : IDisposable
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private GraphRuntime _current;
+    private GraphRuntime? _current;
     private long _restarts;
 
-    /// <summary>Wraps a started runtime.</summary>
-    /// <param name="runtime">The running graph (the session owns it from now on).</param>
+    /// <summary>Wraps a started runtime, or none yet (the first valid version given to <see cref="Apply"/> starts).</summary>
+    /// <param name="runtime">The running graph (the session owns it from now on), or null for a pending session.</param>
     /// <param name="services">Services for building a replacement.</param>
     /// <param name="options">Options for building a replacement.</param>
     /// <param name="logger">Where restarts are reported.</param>
-    public GraphSession(GraphRuntime runtime, IServiceProvider services, RuntimeOptions options, ILogger logger)
+    public GraphSession(GraphRuntime? runtime, IServiceProvider services, RuntimeOptions options, ILogger logger)
     {
         _current = runtime;
         _services = services;
         _options = options;
         _logger = logger;
-        Follow(runtime);
+        if (runtime is not null)
+        {
+            Follow(runtime);
+        }
     }
 
+    /// <summary>True once a graph runs (always, unless the session was created pending and no valid version came yet).</summary>
+    public bool HasGraph => Volatile.Read(ref _current) is not null;
+
     /// <summary>The runtime playing now.</summary>
-    public GraphRuntime Current => Volatile.Read(ref _current);
+    /// <exception cref="InvalidOperationException">No graph runs yet (<see cref="HasGraph"/> is false).</exception>
+    public GraphRuntime Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("no graph runs yet: the graph file is not valid");
 
     /// <summary>Restarts so far.</summary>
     public long Restarts => Interlocked.Read(ref _restarts);
@@ -55,13 +63,18 @@ public sealed class GraphSession : IDisposable
     /// Applies <paramref name="next"/>: as a diff while the clocks stay as they are, else by restarting the graph.
     /// Serialised with other calls.
     /// </summary>
-    /// <returns>The diff, or null when the graph was restarted.</returns>
+    /// <returns>The diff, or null when the graph was restarted (or started, for a pending session).</returns>
     /// <exception cref="GraphRuntimeException">The new graph could not be built (the old one plays on) or a reload failed.</exception>
     public ReloadSummary? Apply(ValidatedGraph next)
     {
         lock (_gate)
         {
-            GraphRuntime old = Current;
+            if (Volatile.Read(ref _current) is not { } old)
+            {
+                StartFirst(next);
+                return null;
+            }
+
             try
             {
                 return old.Apply(next);
@@ -79,8 +92,27 @@ public sealed class GraphSession : IDisposable
     {
         lock (_gate)
         {
-            Current.Dispose();
+            Volatile.Read(ref _current)?.Dispose();
         }
+    }
+
+    private void StartFirst(ValidatedGraph graph)
+    {
+        var watch = Stopwatch.StartNew();
+        GraphRuntime fresh = GraphRuntime.Create(graph, _services, _options);
+        try
+        {
+            fresh.Start();
+        }
+        catch
+        {
+            fresh.Dispose();
+            throw;
+        }
+
+        Volatile.Write(ref _current, fresh);
+        Follow(fresh);
+        _logger.LogInformation("the graph file is valid now: the graph started in {Ms:F1} ms", watch.Elapsed.TotalMilliseconds);
     }
 
     private void Restart(GraphRuntime old, ValidatedGraph next, string reason)
@@ -112,7 +144,7 @@ public sealed class GraphSession : IDisposable
 
     private void Follow(GraphRuntime runtime) => runtime.Completion.ContinueWith(_ =>
     {
-        if (ReferenceEquals(Current, runtime) && !runtime.IsStopping)
+        if (ReferenceEquals(Volatile.Read(ref _current), runtime) && !runtime.IsStopping)
         {
             _completion.TrySetResult();
         }
