@@ -57,6 +57,7 @@ public sealed class ClockBridge
     // Consumer state.
     private int _resetRequested;
     private int _resetSeen;
+    private long _resetPosition = long.MaxValue;
     private long _readStampFrames;
     private long _readStampTicks;
     private int _readStampLastWrite;
@@ -216,7 +217,22 @@ public sealed class ClockBridge
     /// Asks the consumer to discard everything buffered and prime again at its next read (a new session, a peer
     /// that came back). The learnt drift is kept. Any thread; the consumer carries it out, so the ring keeps one reader.
     /// </summary>
-    public void RequestReset() => Interlocked.Increment(ref _resetRequested);
+    public void RequestReset()
+    {
+        Volatile.Write(ref _resetPosition, long.MaxValue);
+        Interlocked.Increment(ref _resetRequested);
+    }
+
+    /// <summary>
+    /// Producer: asks the consumer to discard exactly what was written so far — a new session starts with the next
+    /// write, whose first frames may already be buffered when the consumer notices — and prime again.
+    /// Producer thread only.
+    /// </summary>
+    public void ResetFromProducer()
+    {
+        Volatile.Write(ref _resetPosition, _producer.TotalWritten);
+        Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
+    }
 
     /// <summary>
     /// Consumer: fills the first <paramref name="frames"/> frames of every channel of <paramref name="destination"/>
@@ -240,7 +256,8 @@ public sealed class ClockBridge
         if (requested != _resetSeen)
         {
             _resetSeen = requested;
-            _consumer.Skip(int.MaxValue);
+            long upTo = Volatile.Read(ref _resetPosition);
+            _consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - _consumer.TotalRead, int.MaxValue));
             Volatile.Write(ref _priming, true);
         }
 

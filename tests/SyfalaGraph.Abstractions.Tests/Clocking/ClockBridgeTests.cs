@@ -187,4 +187,34 @@ public class ClockBridgeTests
         Assert.Equal(0, bridge.Underflows); // a requested reset is not a fault
         Assert.InRange(ratio, 299, 301);
     }
+
+    [Fact]
+    public void A_reset_from_the_producer_keeps_what_it_writes_after_the_reset()
+    {
+        var time = new VirtualTime();
+        var bridge = new ClockBridge(1, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64 }, time);
+        var old = new AudioBuffer(1, 64);
+        old.GetChannel(0, 64).Fill(0.5f);
+        var fresh = new AudioBuffer(1, 64);
+        fresh.GetChannel(0, 64).Fill(-0.25f);
+        bridge.Write(old, 64);
+        bridge.Write(old, 64);
+        bridge.ResetFromProducer();
+        for (int i = 0; i < 8; i++)
+        {
+            bridge.Write(fresh, 64);
+        }
+
+        var dst = new AudioBuffer(1, 64);
+        bridge.Read(dst, 64); // notices the reset: drops the 128 old frames only, then starts on the new ones at the target
+        Assert.InRange(bridge.RingFillFrames, bridge.LatencyFrames - 64, 8 * 64);
+        for (int i = 0; i < 20; i++)
+        {
+            time.Nanoseconds += 1_333_333;
+            bridge.Write(fresh, 64);
+            bridge.Read(dst, 64);
+        }
+
+        Assert.All(dst.GetChannel(0, 64).ToArray(), x => Assert.Equal(-0.25f, x, 3));
+    }
 }
