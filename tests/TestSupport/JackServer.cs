@@ -64,7 +64,21 @@ internal sealed class JackServer : IDisposable
     /// <exception cref="InvalidOperationException">jackd is not installed, exited, or did not come up in time.</exception>
     public static JackServer Start(string prefix = "sg", int sampleRate = 48000, int periodFrames = 64, string? name = null)
     {
+        StopOrphans();
         name ??= $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+        try
+        {
+            return StartOnce(name, sampleRate, periodFrames);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("Too many servers already active", StringComparison.Ordinal))
+        {
+            FreeStaleRegistrations();
+            return StartOnce(name, sampleRate, periodFrames);
+        }
+    }
+
+    private static JackServer StartOnce(string name, int sampleRate, int periodFrames)
+    {
         var psi = new ProcessStartInfo("jackd")
         {
             RedirectStandardOutput = true,
@@ -158,6 +172,107 @@ internal sealed class JackServer : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// Stops the jackd servers that a test process started and could not stop because it died (killed at a
+    /// time-out, crashed): their names carry the dead process's id. jackd2 allows only a few servers at once.
+    /// </summary>
+    private static void StopOrphans()
+    {
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+            {
+                continue;
+            }
+
+            string[] args;
+            try
+            {
+                args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            int n = Array.IndexOf(args, "-n");
+            if (args.Length == 0 || Path.GetFileName(args[0]) != "jackd" || n < 0 || n + 1 >= args.Length)
+            {
+                continue;
+            }
+
+            // Our names: <prefix>-<creator pid>-<6 hex digits>.
+            string[] parts = args[n + 1].Split('-');
+            if (parts.Length >= 3 && int.TryParse(parts[^2], out int creator) && creator != Environment.ProcessId
+                && !Directory.Exists("/proc/" + creator.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                try
+                {
+                    // SIGTERM first: jackd then removes itself from JACK's shared server registry (a killed one
+                    // stays registered, and jackd2 refuses to start beyond a handful of registered servers).
+                    using Process orphan = Process.GetProcessById(pid);
+                    using (Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                    {
+                    }
+
+                    if (!orphan.WaitForExit(5_000))
+                    {
+                        orphan.Kill();
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+                catch (InvalidOperationException)
+                {
+                    // already gone
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// jackd2 keeps at most 8 servers in its shared registry (/dev/shm/jack-shm-registry) and frees an entry only
+    /// when its server stops cleanly or a server of the same name starts after it died. A server that was killed
+    /// (a crashed test run) keeps its entry; starting and stopping a server under each such name frees them.
+    /// </summary>
+    private static void FreeStaleRegistrations()
+    {
+        string registry;
+        try
+        {
+            registry = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes("/dev/shm/jack-shm-registry"));
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        var running = Process.GetProcessesByName("jackd").Select(p => File.ReadAllText($"/proc/{p.Id}/cmdline")).ToList();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(registry, @"jack-\d+:([A-Za-z0-9_.\-]+):"))
+        {
+            string stale = m.Groups[1].Value;
+            if (running.Any(c => c.Contains("\0" + stale + "\0", StringComparison.Ordinal)))
+            {
+                continue; // a live server
+            }
+
+            try
+            {
+                StartOnce(stale, 48000, 64).Dispose(); // takes over the dead server's entry, then frees it
+            }
+            catch (InvalidOperationException)
+            {
+                // not ours to free, or still busy: the retry will say
+            }
+        }
     }
 
     private bool TryListPorts(out IReadOnlyList<string> ports)
