@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Events;
+using SyfalaGraph.Plugins.Syfala.Internal.Audio;
+using SyfalaGraph.Plugins.Syfala.Internal.Transport;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
+
+// Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. It waits, select-style,
+// on a single signal raised by every input (control datagrams queued by the receiver thread, commands from the
+// node) or on the next tick (heartbeats, timeouts, retries), drains every input, then runs the protocol's tick.
+// Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
+// on the same socket the audio threads use (datagram sends are independent system calls).
+
+/// <summary>Base of the server and client control planes: the loop, the inbox, commands and reporting.</summary>
+internal abstract class ControlPlane
+{
+    private readonly ConcurrentQueue<Action<long>> _commands = new();
+    private readonly CancellationTokenSource _cts = new();
+    private Task? _loop;
+    private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
+
+    protected ControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger, string nodeId, int tickMs)
+    {
+        Transport = transport;
+        Inbox = inbox;
+        Audio = audio;
+        Events = events;
+        Logger = logger;
+        NodeId = nodeId;
+        TickMs = tickMs;
+    }
+
+    protected IDatagramTransport Transport { get; }
+
+    protected ControlInbox Inbox { get; }
+
+    protected AudioPath Audio { get; }
+
+    protected NodeEventWriter Events { get; }
+
+    protected ILogger Logger { get; }
+
+    protected string NodeId { get; }
+
+    protected int TickMs { get; }
+
+    /// <summary>Control datagrams that did not decode (counted, dropped).</summary>
+    public long MalformedControl { get; protected set; }
+
+    /// <summary>The control plane's clock, ms (Stopwatch based, same origin as the audio threads' timestamps).</summary>
+    public static long NowMs => (long)(Stopwatch.GetTimestamp() * (1000.0 / Stopwatch.Frequency));
+
+    /// <summary>Converts a Stopwatch timestamp to <see cref="NowMs"/> time (0 → long.MinValue: never).</summary>
+    protected static long TicksToMs(long ticks) => ticks == 0 ? long.MinValue : (long)(ticks * (1000.0 / Stopwatch.Frequency));
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Runs <paramref name="command"/> on the control plane (with the current time).</summary>
+    public void Post(Action<long> command)
+    {
+        _commands.Enqueue(command);
+        Inbox.Signal.Release();
+    }
+
+    /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
+    public void Stop(Action<long> finalAction)
+    {
+        if (_loop is null)
+        {
+            return;
+        }
+
+        using var done = new ManualResetEventSlim();
+        Post(now =>
+        {
+            try
+            {
+                finalAction(now);
+            }
+            finally
+            {
+                _stopped = true;
+                done.Set();
+            }
+        });
+        done.Wait(TimeSpan.FromSeconds(2));
+        _cts.Cancel();
+        if (!_loop.Wait(TimeSpan.FromSeconds(2)))
+        {
+            Logger.LogWarning("{Node}: the control plane did not stop within 2 s", NodeId);
+        }
+    }
+
+    /// <summary>Handles one control datagram from <paramref name="source"/>.</summary>
+    protected abstract void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source, long nowMs);
+
+    /// <summary>Periodic work (heartbeats, timeouts, retries).</summary>
+    protected abstract void OnTick(long nowMs);
+
+    /// <summary>Sends a control datagram; false (counted by the transport) when it failed.</summary>
+    protected bool SendTo(ReadOnlySpan<byte> datagram, IPEndPoint destination) => Transport.TrySend(datagram, destination.Serialize());
+
+    private async Task RunAsync()
+    {
+        CancellationToken token = _cts.Token;
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                DrainOnce();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug in the protocol must not kill the control plane silently: log and go on.
+                Logger.LogError(e, "{Node}: control plane error", NodeId);
+            }
+
+            try
+            {
+                await Inbox.Signal.WaitAsync(TickMs, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void DrainOnce()
+    {
+        long now = NowMs;
+        while (!_stopped && _commands.TryDequeue(out Action<long>? command))
+        {
+            command(now);
+        }
+
+        if (_stopped)
+        {
+            return;
+        }
+
+        while (Inbox.TryTake(out ReadOnlySpan<byte> datagram, out IPEndPoint? source))
+        {
+            if (source is not null)
+            {
+                OnDatagram(datagram, source, now);
+            }
+        }
+
+        OnTick(now);
+    }
+}
