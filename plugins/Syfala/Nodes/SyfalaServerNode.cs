@@ -127,6 +127,14 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
         _audio?.Stop();
     }
 
+    /// <summary>Tests: vanish like a killed process (no Disconnect), closing the socket so the port can be reused.</summary>
+    internal void Kill()
+    {
+        _control?.Stop(_ => { });
+        _audio?.Stop();
+        _transport?.Dispose();
+    }
+
     /// <summary>
     /// Hands each input block to the sender (while a session runs) and fills each output from its jitter buffer
     /// (silence while priming, after an underflow and without a session). Audio thread: yes (no allocation, no lock).

@@ -19,7 +19,7 @@ internal sealed class ClientControlPlane : ControlPlane, IClientProtocolHost
     public ClientControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger,
         string nodeId, IPEndPoint discoveryTarget, bool broadcast, Func<StreamFormats, string?> checkFormats, SyfalaLimits limits,
         bool autoStart, int heartbeatMs, int timeoutMs, int discoveryPeriodMs)
-        : base(transport, inbox, audio, events, logger, nodeId, Math.Clamp(heartbeatMs / 4, 2, 20))
+        : base(transport, inbox, audio, events, logger, nodeId, Math.Clamp(heartbeatMs / 20, 1, 5))
     {
         _discoveryTarget = discoveryTarget;
         _checkFormats = checkFormats;

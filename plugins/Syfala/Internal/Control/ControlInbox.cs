@@ -8,8 +8,9 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // Design: control datagrams arrive on the same UDP socket as audio (the reference uses one port), so the receiver
 // thread hands them to the control plane through an SPSC byte ring: [u16 length][u8 address size][address][bytes].
 // The receiver thread neither decodes nor allocates them (a Connect would allocate its formats); the control plane
-// decodes. A full ring drops the datagram (counted): control is retried by the protocol anyway. The control plane
-// is woken through a semaphore; when nobody waits, Release only increments a counter.
+// decodes. A full ring drops the datagram (counted): control is retried by the protocol anyway. The receiver thread
+// does NOT wake the control plane: releasing a semaphore that an async waiter awaits allocates (the continuation is
+// scheduled), which the receiver thread must not. The control plane polls the inbox every few ms instead (its tick).
 
 /// <summary>Control datagrams from the receiver thread (producer) to the control plane (consumer).</summary>
 internal sealed class ControlInbox
@@ -26,7 +27,7 @@ internal sealed class ControlInbox
         (_producer, _consumer) = SpscRing.Create<byte>(capacityBytes);
     }
 
-    /// <summary>The control plane waits on this.</summary>
+    /// <summary>The control plane waits on this (released by commands, not by the receiver thread).</summary>
     public SemaphoreSlim Signal => _signal;
 
     /// <summary>Queues one datagram and its source. Receiver thread (or a TCP reader task); false when full.</summary>
@@ -48,10 +49,6 @@ internal sealed class ControlInbox
         writer.Write(source.Buffer.Span[..addressSize]);
         writer.Write(datagram);
         _producer.Commit(length);
-        if (_signal.CurrentCount == 0)
-        {
-            _signal.Release();
-        }
 
         return true;
     }

@@ -9,8 +9,9 @@ using SyfalaGraph.Plugins.Syfala.Internal.Transport;
 namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 
 // Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. It waits, select-style,
-// on a single signal raised by every input (control datagrams queued by the receiver thread, commands from the
-// node) or on the next tick (heartbeats, timeouts, retries), drains every input, then runs the protocol's tick.
+// on a signal raised by commands from the node (and by TCP reader tasks), or on the next tick (1–5 ms: heartbeat/20),
+// then drains every input — commands, control datagrams queued by the receiver thread (which polls rather than
+// signals, see ControlInbox), TCP frames — and runs the protocol's tick (heartbeats, timeouts, retries).
 // Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
 // on the same socket the audio threads use (datagram sends are independent system calls).
 
@@ -68,7 +69,7 @@ internal abstract class ControlPlane
     /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
     public void Stop(Action<long> finalAction)
     {
-        if (_loop is null)
+        if (_loop is null || _loop.IsCompleted)
         {
             return;
         }

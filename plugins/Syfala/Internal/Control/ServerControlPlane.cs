@@ -17,7 +17,7 @@ internal sealed class ServerControlPlane : ControlPlane, IServerProtocolHost
 
     public ServerControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger,
         string nodeId, StreamFormats formats, int maxClients, IReadOnlyList<IPNetwork> allow, int heartbeatMs, int timeoutMs)
-        : base(transport, inbox, audio, events, logger, nodeId, Math.Clamp(heartbeatMs / 4, 2, 20))
+        : base(transport, inbox, audio, events, logger, nodeId, Math.Clamp(heartbeatMs / 20, 1, 5))
     {
         _formats = formats;
         var message = ServerMessage.Connect(formats);
