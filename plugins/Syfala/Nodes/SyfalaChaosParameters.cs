@@ -37,9 +37,9 @@ public sealed record SyfalaChaosParameters
     [Description("Percentage of audio datagrams sent twice.")]
     public double DuplicatePct { get; init; }
 
-    /// <summary>Percentage of audio datagrams with one random bit flipped (anywhere, header included).</summary>
+    /// <summary>Percentage of audio datagrams with one random bit flipped after the message-type byte (header fields or payload).</summary>
     [Range(0.0, 100.0)]
-    [Description("Percentage of audio datagrams with one random bit flipped (header included).")]
+    [Description("Percentage of audio datagrams with one random bit flipped after the message-type byte (header fields or payload).")]
     public double CorruptPct { get; init; }
 
     /// <summary>Seed of the random generator (runs are reproducible for a given seed).</summary>

@@ -82,7 +82,9 @@ internal sealed class ChaosLine
         if (Chance(_chaos.CorruptPct))
         {
             Corrupted++;
-            int bit = (int)(Next() % (ulong)(datagram.Length * 8));
+            // Never the message-type byte: that would turn audio into another message (e.g. Disconnect), which
+            // the UDP checksum prevents in practice; header fields and payload are fair game.
+            int bit = 8 + (int)(Next() % (ulong)((datagram.Length - 1) * 8));
             datagram[bit >> 3] ^= (byte)(1 << (bit & 7));
         }
 
