@@ -92,7 +92,8 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
             _parameters.Outputs.Select(s => s.Channels).ToArray(), _parameters.Inputs.Select(s => s.Channels).ToArray(),
             context.SampleRate, context.MaxBlockFrames, _parameters);
         _control = new ClientControlPlane(_transport, inbox, _audio, context.Events, _logger, _nodeId, targetEndPoint, _parameters.Discover,
-            CheckFormats, _parameters.Limits, _parameters.AutoStart, _parameters.HeartbeatMs, _parameters.TimeoutMs, _parameters.DiscoveryPeriodMs);
+            CheckFormats, _parameters.Limits, _parameters.AutoStart, _parameters.HeartbeatMs, _parameters.TimeoutMs, _parameters.DiscoveryPeriodMs,
+            _parameters.Control == SyfalaControlTransport.Tcp);
     }
 
     /// <summary>Starts the receiver, sender and control plane (which starts discovery). Audio thread: no.</summary>

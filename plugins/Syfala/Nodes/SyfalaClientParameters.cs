@@ -53,6 +53,11 @@ public sealed record SyfalaClientParameters : SyfalaNodeParameters
             yield return e;
         }
 
+        if (Discover && Control == SyfalaControlTransport.Tcp)
+        {
+            yield return new ParameterError("control", "control: tcp needs the server's address ('server'); discovery is a UDP broadcast");
+        }
+
         if (Discover)
         {
             if (EndPointParser.Check(Broadcast, out _, out _) is { } error)

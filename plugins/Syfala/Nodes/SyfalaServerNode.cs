@@ -48,6 +48,9 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     /// <summary>The formats advertised in Connect (known after <see cref="Prepare"/>).</summary>
     public StreamFormats? Formats { get; private set; }
 
+    /// <summary>Open TCP control connections (<c>control: tcp</c>). Any thread.</summary>
+    public int TcpControlConnections => _control?.TcpLinks ?? 0;
+
     /// <summary>Connected client sessions (any state). Any thread (approximate).</summary>
     public int ConnectedClients => _control?.Sessions ?? 0;
 
@@ -100,6 +103,18 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
             context.SampleRate, context.MaxBlockFrames, _parameters);
         _control = new ServerControlPlane(_transport, inbox, _audio, context.Events, _logger, _nodeId, Formats,
             _parameters.MaxClients, allow, _parameters.HeartbeatMs, _parameters.TimeoutMs);
+        if (_parameters.Control == SyfalaControlTransport.Tcp)
+        {
+            try
+            {
+                _control.ListenTcp(_transport.LocalEndPoint);
+            }
+            catch (SocketException e)
+            {
+                _transport.Dispose();
+                throw new NodeException($"syfala.server cannot listen on tcp {_transport.LocalEndPoint}: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>Starts the receiver, sender and control plane. Audio thread: no.</summary>
@@ -113,7 +128,8 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
 
         _audio.Start("syfala.server " + _nodeId);
         _control.Start();
-        _logger.LogInformation("{Node}: listening on udp {Address}, formats {Formats}", _nodeId, _transport!.LocalEndPoint, Formats);
+        _logger.LogInformation("{Node}: listening on udp{Tcp} {Address}, formats {Formats}", _nodeId,
+            _parameters.Control == SyfalaControlTransport.Tcp ? " and tcp" : "", _transport!.LocalEndPoint, Formats);
     }
 
     /// <summary>Sends Disconnect to every client, then stops the threads (bounded: a few seconds). Audio thread: no.</summary>
@@ -131,6 +147,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     internal void Kill()
     {
         _control?.Stop(_ => { });
+        _control?.CloseTcp();
         _audio?.Stop();
         _transport?.Dispose();
     }

@@ -19,6 +19,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 internal abstract class ControlPlane
 {
     private readonly ConcurrentQueue<Action<long>> _commands = new();
+    private readonly ConcurrentQueue<(byte[]? Frame, IPEndPoint Source)> _frames = new();
+    private long _malformedFrames;
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
@@ -48,8 +50,34 @@ internal abstract class ControlPlane
 
     protected int TickMs { get; }
 
-    /// <summary>Control datagrams that did not decode (counted, dropped).</summary>
-    public long MalformedControl { get; protected set; }
+    /// <summary>Control datagrams and TCP frames that did not decode (counted, dropped).</summary>
+    public long MalformedControl
+    {
+        get => Volatile.Read(ref _malformedFrames);
+        protected set => Volatile.Write(ref _malformedFrames, value);
+    }
+
+    /// <summary>A TCP reader task hands over a decoded frame (any thread).</summary>
+    public void PostFrame(byte[] frame, IPEndPoint source)
+    {
+        _frames.Enqueue((frame, source));
+        Inbox.Signal.Release();
+    }
+
+    /// <summary>A TCP connection ended (any thread).</summary>
+    public void PostLinkClosed(IPEndPoint source)
+    {
+        _frames.Enqueue((null, source));
+        Inbox.Signal.Release();
+    }
+
+    /// <summary>A TCP frame was malformed or too long (any thread).</summary>
+    public void CountMalformedFrame() => Interlocked.Increment(ref _malformedFrames);
+
+    /// <summary>A TCP control connection with <paramref name="peer"/> ended.</summary>
+    protected virtual void OnLinkClosed(IPEndPoint peer, long nowMs)
+    {
+    }
 
     /// <summary>The control plane's clock, ms (Stopwatch based, same origin as the audio threads' timestamps).</summary>
     public static long NowMs => (long)(Stopwatch.GetTimestamp() * (1000.0 / Stopwatch.Frequency));
@@ -141,6 +169,18 @@ internal abstract class ControlPlane
         if (_stopped)
         {
             return;
+        }
+
+        while (_frames.TryDequeue(out (byte[]? Frame, IPEndPoint Source) item))
+        {
+            if (item.Frame is null)
+            {
+                OnLinkClosed(item.Source, now);
+            }
+            else
+            {
+                OnDatagram(item.Frame, item.Source, now);
+            }
         }
 
         while (Inbox.TryTake(out ReadOnlySpan<byte> datagram, out IPEndPoint? source))

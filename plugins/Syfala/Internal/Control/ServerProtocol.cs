@@ -212,7 +212,8 @@ internal sealed class ServerProtocol
         }
     }
 
-    private bool IsAllowed(IPAddress address)
+    /// <summary>Whether <paramref name="address"/> passes the allow list (empty list: everyone).</summary>
+    public bool IsAllowed(IPAddress address)
     {
         if (_allow.Count == 0)
         {
