@@ -8,6 +8,7 @@ var root = new RootCommand("syfala-graph: a plugin-based real-time audio graph e
     ValidateCommand.Create(),
     NodesCommand.Create(),
     SchemaCommand.Create(),
+    SyfalaCommand.Create(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)

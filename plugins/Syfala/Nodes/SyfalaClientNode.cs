@@ -124,6 +124,10 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
         }
 
         _audio?.Stop();
+        if (_audio is not null)
+        {
+            _logger.LogInformation("{Node}: {Statistics}", _nodeId, Statistics);
+        }
     }
 
     /// <summary>

@@ -141,6 +141,10 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
         }
 
         _audio?.Stop();
+        if (_audio is not null)
+        {
+            _logger.LogInformation("{Node}: {Statistics}", _nodeId, Statistics);
+        }
     }
 
     /// <summary>Tests: vanish like a killed process (no Disconnect), closing the socket so the port can be reused.</summary>
