@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Plugins.Syfala.Internal;
 using SyfalaGraph.Plugins.Syfala.Internal.Audio;
 using SyfalaGraph.Plugins.Syfala.Internal.Control;
 using SyfalaGraph.Plugins.Syfala.Internal.Transport;
@@ -29,6 +31,8 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
 {
     private readonly SyfalaClientParameters _parameters;
     private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
+    private SyfalaNodeMetrics? _metrics;
     private UdpDatagramTransport? _transport;
     private AudioPath? _audio;
     private ClientControlPlane? _control;
@@ -36,8 +40,12 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     private double _sampleRate;
 
     /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
-    public SyfalaClientNode(SyfalaClientParameters parameters, ILogger<SyfalaClientNode>? logger = null)
+    /// <param name="parameters">The validated parameters.</param>
+    /// <param name="logger">State changes and errors; optional.</param>
+    /// <param name="meterFactory">Scope of the node's <c>SyfalaGraph</c> meter (counters per node and peer); optional.</param>
+    public SyfalaClientNode(SyfalaClientParameters parameters, ILogger<SyfalaClientNode>? logger = null, IMeterFactory? meterFactory = null)
     {
+        _meterFactory = meterFactory;
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = parameters;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -59,6 +67,9 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     public SyfalaStatistics Statistics => _audio is null ? default : StatisticsSnapshot.Take(_audio, _control?.MalformedControl ?? 0);
 
     internal AudioPath? Audio => _audio;
+
+    /// <summary>The node's meter (tests listen to it).</summary>
+    internal Meter? Meter => _metrics?.Meter;
 
     internal ClientProtocol? Protocol => _control?.Protocol;
 
@@ -94,6 +105,7 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
         _control = new ClientControlPlane(_transport, inbox, _audio, context.Events, _logger, _nodeId, targetEndPoint, _parameters.Discover,
             CheckFormats, _parameters.Limits, _parameters.AutoStart, _parameters.HeartbeatMs, _parameters.TimeoutMs, _parameters.DiscoveryPeriodMs,
             _parameters.Control == SyfalaControlTransport.Tcp);
+        _metrics = new SyfalaNodeMetrics(_meterFactory, _nodeId, () => Statistics, () => _control?.Protocol.Server?.ToString() ?? "");
     }
 
     /// <summary>Starts the receiver, sender and control plane (which starts discovery). Audio thread: no.</summary>
@@ -154,6 +166,7 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     {
         if (disposing)
         {
+            _metrics?.Dispose();
             _transport?.Dispose();
         }
 

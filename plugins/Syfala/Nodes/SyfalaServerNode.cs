@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Plugins.Syfala.Internal;
 using SyfalaGraph.Plugins.Syfala.Internal.Audio;
 using SyfalaGraph.Plugins.Syfala.Internal.Control;
 using SyfalaGraph.Plugins.Syfala.Internal.Transport;
@@ -29,14 +31,20 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
 {
     private readonly SyfalaServerParameters _parameters;
     private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
+    private SyfalaNodeMetrics? _metrics;
     private UdpDatagramTransport? _transport;
     private AudioPath? _audio;
     private ServerControlPlane? _control;
     private string _nodeId = "";
 
     /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
-    public SyfalaServerNode(SyfalaServerParameters parameters, ILogger<SyfalaServerNode>? logger = null)
+    /// <param name="parameters">The validated parameters.</param>
+    /// <param name="logger">State changes and errors; optional.</param>
+    /// <param name="meterFactory">Scope of the node's <c>SyfalaGraph</c> meter (counters per node and peer); optional.</param>
+    public SyfalaServerNode(SyfalaServerParameters parameters, ILogger<SyfalaServerNode>? logger = null, IMeterFactory? meterFactory = null)
     {
+        _meterFactory = meterFactory;
         ArgumentNullException.ThrowIfNull(parameters);
         _parameters = parameters;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -65,6 +73,9 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
         _control is null ? default : (_control.Protocol.IgnoredUnknown, _control.Protocol.IgnoredNotAllowed, _control.Protocol.IgnoredFull);
 
     internal AudioPath? Audio => _audio;
+
+    /// <summary>The node's meter (tests listen to it).</summary>
+    internal Meter? Meter => _metrics?.Meter;
 
     /// <summary>
     /// Builds the advertised formats at the graph's rate, binds the UDP socket and allocates rings, buffers and
@@ -115,6 +126,8 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
                 throw new NodeException($"syfala.server cannot listen on tcp {_transport.LocalEndPoint}: {e.Message}", e);
             }
         }
+
+        _metrics = new SyfalaNodeMetrics(_meterFactory, _nodeId, () => Statistics, () => _control?.Protocol.RunningClient?.ToString() ?? "");
     }
 
     /// <summary>Starts the receiver, sender and control plane. Audio thread: no.</summary>
@@ -180,6 +193,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     {
         if (disposing)
         {
+            _metrics?.Dispose();
             _transport?.Dispose();
         }
 

@@ -249,6 +249,14 @@ internal sealed class StreamReassembler
 
     private void Deliver(ulong byteIndex, ReadOnlySpan<byte> payload)
     {
+        if (byteIndex + (ulong)payload.Length <= _next)
+        {
+            // Entirely covered meanwhile (a parked datagram that overlapped it was delivered first): nothing new.
+            Interlocked.Increment(ref _stats.Late);
+            Interlocked.Add(ref _stats.LateBytes, payload.Length);
+            return;
+        }
+
         _recent[_recentNext] = byteIndex;
         _recentNext = (_recentNext + 1) % RecentCount;
         _recentCount = Math.Min(_recentCount + 1, RecentCount);

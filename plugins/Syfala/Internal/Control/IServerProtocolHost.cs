@@ -54,4 +54,7 @@ internal enum ProtocolEvent
 
     /// <summary>StartIO refused (no retry).</summary>
     StartRefused,
+
+    /// <summary>A handshake that never completed was dropped (Disconnect or silence before ConnectionSuccess): no event.</summary>
+    Abandoned,
 }

@@ -148,7 +148,8 @@ internal sealed class ServerProtocol
             case ClientMessageKind.Disconnect:
                 StopIfRunning(from, session);
                 _sessions.Remove(from);
-                _host.Report(ProtocolEvent.Disconnected, from, session.Number, "the client disconnected");
+                _host.Report(session.State == SessionState.Offered ? ProtocolEvent.Abandoned : ProtocolEvent.Disconnected,
+                    from, session.Number, "the client disconnected");
                 break;
             default:
                 break; // Heartbeat (liveness already noted), or a message that does not apply in this state
@@ -185,7 +186,8 @@ internal sealed class ServerProtocol
             Session session = _sessions[client];
             StopIfRunning(client, session);
             _sessions.Remove(client);
-            _host.Report(ProtocolEvent.TimedOut, client, session.Number, $"no datagram for more than {_timeoutMs} ms");
+            _host.Report(session.State == SessionState.Offered ? ProtocolEvent.Abandoned : ProtocolEvent.TimedOut,
+                client, session.Number, $"no datagram for more than {_timeoutMs} ms");
         }
     }
 
