@@ -200,6 +200,17 @@ public sealed class LoopbackTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_client_finds_the_server_by_broadcast_discovery()
+    {
+        SyfalaStreamParameters[] mono = [Stream(1, SampleType.I16)];
+        // 127.255.255.255 reaches every socket bound to 0.0.0.0 on this host (lo's 127/8 route) without a real network.
+        using var rig = LoopbackRig.Start(ServerParams(mono, mono) with { Bind = "0.0.0.0:0" },
+            server => ClientParams(mono, mono)(server) with { Server = "", Discover = true, Broadcast = "127.255.255.255:" + server.Split(':')[1], DiscoveryPeriodMs = 50 });
+        Assert.True(rig.RunUntil(BothRunning, TimeSpan.FromSeconds(5)), "discovery did not find the server within 5 s");
+        Assert.Equal(rig.Server.LocalEndPoint!.Port, rig.Client.Server!.Port);
+    }
+
+    [Fact]
     public void A_client_expecting_other_channel_counts_refuses_and_reports_it()
     {
         using var rig = LoopbackRig.Start(
