@@ -117,7 +117,7 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
             throw new InvalidOperationException("syfala.client: Start before Prepare.");
         }
 
-        _audio.Start("syfala.client " + _nodeId);
+        _audio.Start("syfala " + _nodeId);
         _control.Start();
     }
 

@@ -139,7 +139,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
             throw new InvalidOperationException("syfala.server: Start before Prepare.");
         }
 
-        _audio.Start("syfala.server " + _nodeId);
+        _audio.Start("syfala " + _nodeId);
         _control.Start();
         _logger.LogInformation("{Node}: listening on udp{Tcp} {Address}, formats {Formats}", _nodeId,
             _parameters.Control == SyfalaControlTransport.Tcp ? " and tcp" : "", _transport!.LocalEndPoint, Formats);

@@ -80,8 +80,9 @@ internal sealed class AudioPath
 
     public void Start(string name)
     {
-        _receiver.Start(name + " rx");
-        _sender.Start(name + " tx");
+        // Linux shows the first 15 characters of a thread name (top -H, /proc/*/task/*/comm): direction first.
+        _receiver.Start("rx " + name);
+        _sender.Start("tx " + name);
     }
 
     public void Stop()
