@@ -37,6 +37,8 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     private AudioPath? _audio;
     private ClientControlPlane? _control;
     private string _nodeId = "";
+    private bool _started;
+    private bool _stopped;
     private double _sampleRate;
 
     /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
@@ -117,6 +119,7 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
             throw new InvalidOperationException("syfala.client: Start before Prepare.");
         }
 
+        _started = true;
         _audio.Start("syfala " + _nodeId);
         _control.Start();
     }
@@ -130,6 +133,12 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     /// <summary>Sends StopIO and Disconnect, then stops the threads (bounded: a few seconds). Audio thread: no.</summary>
     public void Stop()
     {
+        if (!_started || _stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         if (_control is not null)
         {
             _control.Stop(_control.Shutdown);
@@ -166,6 +175,7 @@ public sealed class SyfalaClientNode : AudioNode, IServiceNode
     {
         if (disposing)
         {
+            Stop(); // threads never outlive the node, even when the engine disposes without stopping
             _metrics?.Dispose();
             _transport?.Dispose();
         }

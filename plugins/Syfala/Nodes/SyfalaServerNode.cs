@@ -37,6 +37,8 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     private AudioPath? _audio;
     private ServerControlPlane? _control;
     private string _nodeId = "";
+    private bool _started;
+    private bool _stopped;
 
     /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
     /// <param name="parameters">The validated parameters.</param>
@@ -139,6 +141,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
             throw new InvalidOperationException("syfala.server: Start before Prepare.");
         }
 
+        _started = true;
         _audio.Start("syfala " + _nodeId);
         _control.Start();
         _logger.LogInformation("{Node}: listening on udp{Tcp} {Address}, formats {Formats}", _nodeId,
@@ -148,6 +151,12 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     /// <summary>Sends Disconnect to every client, then stops the threads (bounded: a few seconds). Audio thread: no.</summary>
     public void Stop()
     {
+        if (!_started || _stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         if (_control is not null)
         {
             _control.Stop(_control.Shutdown);
@@ -163,6 +172,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     /// <summary>Tests: vanish like a killed process (no Disconnect), closing the socket so the port can be reused.</summary>
     internal void Kill()
     {
+        _stopped = true;
         _control?.Stop(_ => { });
         _control?.CloseTcp();
         _audio?.Stop();
@@ -193,6 +203,7 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
     {
         if (disposing)
         {
+            Stop(); // threads never outlive the node, even when the engine disposes without stopping
             _metrics?.Dispose();
             _transport?.Dispose();
         }

@@ -50,7 +50,9 @@ internal sealed class AudioReceiver
         _streams = new StreamReassembler[buffers.Length];
         for (int i = 0; i < buffers.Length; i++)
         {
-            _streams[i] = new StreamReassembler(buffers[i], stats, buffers[i].Channels, Math.Max(maxPayloadBytes, 65_536 - AudioMessageHeader.EncodedLength), i == 0);
+            // Reorder slots hold our own max payload; a peer's larger datagrams skip the reorder window (a gap
+            // before one is concealed at once) rather than costing 16 × 64 KiB per stream.
+            _streams[i] = new StreamReassembler(buffers[i], stats, buffers[i].Channels, maxPayloadBytes, i == 0);
         }
     }
 

@@ -53,7 +53,7 @@ internal sealed class StreamReassembler
     /// <param name="output">Where whole frames go.</param>
     /// <param name="stats">Shared counters of the receiver.</param>
     /// <param name="channels">Channels per frame.</param>
-    /// <param name="maxPayloadBytes">Largest payload expected (datagrams with more are parked truncated: never, the receive buffer is that size).</param>
+    /// <param name="maxPayloadBytes">Size of each reorder slot: larger payloads are never parked (a gap before one is concealed at once).</param>
     /// <param name="measureJitter">Whether this stream feeds the RFC 3550 jitter estimate.</param>
     public StreamReassembler(ReceiveBuffer output, ReceiveStatistics stats, int channels, int maxPayloadBytes, bool measureJitter)
     {
