@@ -76,6 +76,9 @@ public sealed class SyfalaServerNode : AudioNode, IServiceNode
 
     internal AudioPath? Audio => _audio;
 
+    /// <summary>Bytes the control plane's ticks allocated so far (tests).</summary>
+    internal long ControlAllocatedBytes => _control?.ControlAllocatedBytes ?? -1;
+
     /// <summary>The node's meter (tests listen to it).</summary>
     internal Meter? Meter => _metrics?.Meter;
 

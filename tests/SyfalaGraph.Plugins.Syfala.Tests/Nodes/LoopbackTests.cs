@@ -259,7 +259,7 @@ public sealed class LoopbackTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Sender_receiver_and_audio_threads_allocate_nothing_after_warm_up()
+    public void Sender_receiver_audio_threads_and_control_planes_allocate_nothing_after_warm_up()
     {
         SyfalaStreamParameters[] streams = [Stream(2, SampleType.I24), Stream(1, SampleType.F32)];
         using var rig = LoopbackRig.Start(ServerParams(streams, streams), ClientParams(streams, streams));
@@ -288,7 +288,7 @@ public sealed class LoopbackTests(ITestOutputHelper output)
 
         long audio = GC.GetAllocatedBytesForCurrentThread() - audioBefore;
         long[] after = Threads(rig);
-        output.WriteLine($"audio thread {audio} B; client tx/rx, server tx/rx: {string.Join(", ", after.Zip(before, (a, b) => a - b))} B");
+        output.WriteLine($"audio thread {audio} B; client tx/rx, server tx/rx, client/server control plane: {string.Join(", ", after.Zip(before, (a, b) => a - b))} B");
         Assert.True(rig.Server.Statistics.AudioDatagrams > 1000 && rig.Client.Statistics.AudioDatagrams > 1000);
         Assert.Equal(0, audio);
         Assert.Equal(before, after);
@@ -298,5 +298,6 @@ public sealed class LoopbackTests(ITestOutputHelper output)
     [
         rig.Client.Audio!.Sender.ThreadAllocatedBytes, rig.Client.Audio.Receiver.ThreadAllocatedBytes,
         rig.Server.Audio!.Sender.ThreadAllocatedBytes, rig.Server.Audio.Receiver.ThreadAllocatedBytes,
+        rig.Client.ControlAllocatedBytes, rig.Server.ControlAllocatedBytes, // heartbeats both ways all along
     ];
 }

@@ -9,8 +9,9 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // thread hands them to the control plane through an SPSC byte ring: [u16 length][u8 address size][address][bytes].
 // The receiver thread neither decodes nor allocates them (a Connect would allocate its formats); the control plane
 // decodes. A full ring drops the datagram (counted): control is retried by the protocol anyway. The receiver thread
-// does NOT wake the control plane: releasing a semaphore that an async waiter awaits allocates (the continuation is
-// scheduled), which the receiver thread must not. The control plane polls the inbox every few ms instead (its tick).
+// does NOT wake the control plane (completing an awaited wait allocates); the control plane polls the inbox every
+// few ms instead (its tick). Sources are turned back into IPEndPoints through a small cache of recent peers, so
+// steady traffic (heartbeats) allocates nothing on either side.
 
 /// <summary>Control datagrams from the receiver thread (producer) to the control plane (consumer).</summary>
 internal sealed class ControlInbox
@@ -19,16 +20,14 @@ internal sealed class ControlInbox
 
     private readonly RingProducer<byte> _producer;
     private readonly RingConsumer<byte> _consumer;
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly (byte[] Address, IPEndPoint EndPoint)[] _recent = new (byte[], IPEndPoint)[16];
+    private int _recentNext;
     private readonly byte[] _record = new byte[HeaderLength + 255 + 65_535];
 
     public ControlInbox(int capacityBytes = 256 * 1024)
     {
         (_producer, _consumer) = SpscRing.Create<byte>(capacityBytes);
     }
-
-    /// <summary>The control plane waits on this (released by commands, not by the receiver thread).</summary>
-    public SemaphoreSlim Signal => _signal;
 
     /// <summary>Queues one datagram and its source. Receiver thread (or a TCP reader task); false when full.</summary>
     public bool TryPost(ReadOnlySpan<byte> datagram, SocketAddress source)
@@ -77,10 +76,26 @@ internal sealed class ControlInbox
         a.CopyTo(_record);
         b.CopyTo(_record.AsSpan(a.Length));
         _consumer.Release(total);
-        var address = new SocketAddress(AddressFamily.InterNetwork, addressSize);
-        _record.AsSpan(HeaderLength, addressSize).CopyTo(address.Buffer.Span);
-        source = ToEndPoint(address);
+        ReadOnlySpan<byte> addressBytes = _record.AsSpan(HeaderLength, addressSize);
         datagram = _record.AsSpan(HeaderLength + addressSize, length);
+        foreach ((byte[] known, IPEndPoint endPoint) in _recent)
+        {
+            if (known is not null && addressBytes.SequenceEqual(known))
+            {
+                source = endPoint;
+                return true;
+            }
+        }
+
+        var address = new SocketAddress(AddressFamily.InterNetwork, addressSize);
+        addressBytes.CopyTo(address.Buffer.Span);
+        source = ToEndPoint(address);
+        if (source is not null)
+        {
+            _recent[_recentNext] = (addressBytes.ToArray(), source);
+            _recentNext = (_recentNext + 1) % _recent.Length;
+        }
+
         return true;
     }
 

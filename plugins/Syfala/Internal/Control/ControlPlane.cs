@@ -8,10 +8,14 @@ using SyfalaGraph.Plugins.Syfala.Internal.Transport;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 
-// Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. It waits, select-style,
-// on a signal raised by commands from the node (and by TCP reader tasks), or on the next tick (1–5 ms: heartbeat/20),
-// then drains every input — commands, control datagrams queued by the receiver thread (which polls rather than
-// signals, see ControlInbox), TCP frames — and runs the protocol's tick (heartbeats, timeouts, retries).
+// Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. Every tick (1–5 ms:
+// heartbeat/20) it drains every input — commands from the node, control datagrams queued by the receiver thread
+// (ControlInbox), frames from TCP reader tasks — and runs the protocol's tick (heartbeats, timeouts, retries).
+// Waiting is a PeriodicTimer, whose ValueTask wait allocates nothing, and the steady state (heartbeats both ways,
+// known peers) allocates nothing either: peer addresses are cached (ControlInbox, SendTo). That is measured
+// (ControlAllocatedBytes) because DESIGN §4 wants the whole process, not only the audio threads, free of
+// per-period allocation. Signalling instead of polling would allocate: completing an awaited wait schedules its
+// continuation.
 // Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
 // on the same socket the audio threads use (datagram sends are independent system calls).
 
@@ -20,7 +24,9 @@ internal abstract class ControlPlane
 {
     private readonly ConcurrentQueue<Action<long>> _commands = new();
     private readonly ConcurrentQueue<(byte[]? Frame, IPEndPoint Source)> _frames = new();
+    private readonly Dictionary<IPEndPoint, SocketAddress> _addresses = [];
     private long _malformedFrames;
+    private long _controlAllocatedBytes;
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
@@ -61,14 +67,12 @@ internal abstract class ControlPlane
     public void PostFrame(byte[] frame, IPEndPoint source)
     {
         _frames.Enqueue((frame, source));
-        Inbox.Signal.Release();
     }
 
     /// <summary>A TCP connection ended (any thread).</summary>
     public void PostLinkClosed(IPEndPoint source)
     {
         _frames.Enqueue((null, source));
-        Inbox.Signal.Release();
     }
 
     /// <summary>A TCP frame was malformed or too long (any thread).</summary>
@@ -91,7 +95,6 @@ internal abstract class ControlPlane
     public void Post(Action<long> command)
     {
         _commands.Enqueue(command);
-        Inbox.Signal.Release();
     }
 
     /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
@@ -129,14 +132,33 @@ internal abstract class ControlPlane
     /// <summary>Periodic work (heartbeats, timeouts, retries).</summary>
     protected abstract void OnTick(long nowMs);
 
-    /// <summary>Sends a control datagram; false (counted by the transport) when it failed.</summary>
-    protected bool SendTo(ReadOnlySpan<byte> datagram, IPEndPoint destination) => Transport.TrySend(datagram, destination.Serialize());
+    /// <summary>Bytes allocated by the control plane's ticks so far (the synchronous part of each, on whatever thread ran it).</summary>
+    public long ControlAllocatedBytes => Volatile.Read(ref _controlAllocatedBytes);
+
+    /// <summary>Sends a control datagram; false (counted by the transport) when it failed. Control plane only.</summary>
+    protected bool SendTo(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+    {
+        if (!_addresses.TryGetValue(destination, out SocketAddress? address))
+        {
+            if (_addresses.Count >= 256)
+            {
+                _addresses.Clear(); // a bound, not a cache policy: peers are few
+            }
+
+            address = destination.Serialize();
+            _addresses.Add(destination, address);
+        }
+
+        return Transport.TrySend(datagram, address);
+    }
 
     private async Task RunAsync()
     {
         CancellationToken token = _cts.Token;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMs));
         while (!token.IsCancellationRequested)
         {
+            long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 DrainOnce();
@@ -147,9 +169,13 @@ internal abstract class ControlPlane
                 Logger.LogError(e, "{Node}: control plane error", NodeId);
             }
 
+            _controlAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
             try
             {
-                await Inbox.Signal.WaitAsync(TickMs, token).ConfigureAwait(false);
+                if (!await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException)
             {
