@@ -157,6 +157,33 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         output.WriteLine(client.Log);
     }
 
+    [Fact]
+    public async Task The_syfala_probe_and_discover_commands_read_a_running_servers_formats()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-probe");
+        int port = FreePort();
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+            Cli.Result probe = Cli.Run(dir, "syfala", "probe", $"127.0.0.1:{port}");
+            Assert.True(probe.ExitCode == 0, probe.StdErr);
+            Assert.Equal(
+                [$"127.0.0.1:{port}", "  input  0 (server → client): 1 ch i16 at 48000 Hz, buffer 32 frames", "  output 0 (client → server): 1 ch f32 at 48000 Hz, buffer 32 frames"],
+                probe.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Cli.Result discover = Cli.Run(dir, "syfala", "discover", "--broadcast", $"127.0.0.1:{port}", "--timeout", "0.5");
+            Assert.True(discover.ExitCode == 0, discover.StdErr);
+            Assert.StartsWith($"127.0.0.1:{port}", discover.StdOut, StringComparison.Ordinal);
+            await server.WaitForLogAsync("client disconnected", TestContext.Current.CancellationToken); // the probe left cleanly
+            Assert.Equal(0, server.StopWith("INT"));
+        }
+
+        Cli.Result none = Cli.Run(dir, "syfala", "probe", $"127.0.0.1:{port}", "--timeout", "0.3");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("did not answer within 0.3 s", none.StdErr, StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run(dir, "syfala", "probe", "nonsense").ExitCode);
+    }
+
     [GeneratedRegex(@"(\d\d:\d\d:\d\d\.\d\d\d) warn: \S+ client: server \S+ lost: no datagram")]
     private static partial Regex LostLine();
 }
