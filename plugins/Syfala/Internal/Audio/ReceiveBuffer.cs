@@ -1,0 +1,205 @@
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Abstractions.Rings;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
+
+// Design: the ONE place where received audio crosses from the network receiver thread to the audio thread.
+// By default it is a ClockBridge (SyfalaGraph.Abstractions.Clocking, DESIGN §4): an SPSC ring plus an adaptive
+// resampler whose ratio follows the peer's clock, holding the fill at the jitter buffer's target depth, so a
+// peer whose clock runs 100 ppm fast neither drifts this side into overflows nor, if slow, into underflows over
+// hours. With drift_compensation: false (peers on one clock, or when bit-exact transport matters more than
+// drift) it is a plain SPSC ring that plays once the target fill is reached. Either way a reset (new I/O
+// session, peer lost) is requested with a counter and carried out by the consumer itself, so the ring keeps
+// exactly one reader; a reset from the producer (a new session) discards exactly what was written before it,
+// not the new session's first frames, which may already be there when the audio thread notices.
+
+/// <summary>
+/// Jitter buffer of one received stream: <c>channels</c> interleaved float32 frames in, planar blocks out, following
+/// the peer's clock (adaptive resampling) unless built without drift compensation.
+/// </summary>
+internal sealed class ReceiveBuffer
+{
+    private readonly ClockBridge? _bridge;
+    private readonly RingProducer<float>? _producer;
+    private readonly RingConsumer<float>? _consumer;
+    private readonly int _channels;
+    private readonly int _targetFrames;
+    private long _resetPosition = long.MaxValue;
+    private int _resetRequested;
+    private int _resetSeen;
+    private bool _playing;
+    private long _underflows;
+    private long _overflowFrames;
+    private long _concealedFrames;
+
+    /// <param name="channels">Channels per frame (≥ 1).</param>
+    /// <param name="targetFrames">Target fill, frames (the jitter-buffer depth; playback starts there).</param>
+    /// <param name="maxBlockFrames">Largest block the audio thread reads (and, for the bridge, the peer's period).</param>
+    /// <param name="sampleRate">Sample rate, Hz (used with drift compensation).</param>
+    /// <param name="driftCompensation">Follow the peer's clock by adaptive resampling.</param>
+    /// <exception cref="ArgumentOutOfRangeException">With drift compensation, a target below the bridge's minimum (the message says it).</exception>
+    public ReceiveBuffer(int channels, int targetFrames, int maxBlockFrames, double sampleRate = 48000, bool driftCompensation = false)
+    {
+        _channels = channels;
+        _targetFrames = targetFrames;
+        if (driftCompensation)
+        {
+            _bridge = new ClockBridge(channels, sampleRate, new ClockBridgeOptions
+            {
+                ProducerBlockFrames = maxBlockFrames,
+                ConsumerBlockFrames = maxBlockFrames,
+                LatencyFrames = targetFrames,
+            });
+            return;
+        }
+
+        int capacityFrames = Math.Max((4 * targetFrames) + (4 * maxBlockFrames), 8192);
+        (_producer, _consumer) = SpscRing.Create<float>(capacityFrames * channels);
+    }
+
+    /// <summary>Channels per frame.</summary>
+    public int Channels => _channels;
+
+    /// <summary>Target fill, frames.</summary>
+    public int TargetFrames => _targetFrames;
+
+    /// <summary>The drift-compensating bridge, when this buffer follows the peer's clock (its fill, ratio in ppm).</summary>
+    public ClockBridge? Bridge => _bridge;
+
+    /// <summary>Frames buffered (any thread; approximate while the other side runs; for the bridge, at its last read).</summary>
+    public int FillFrames => _bridge?.RingFillFrames ?? _consumer!.AvailableToRead / _channels;
+
+    /// <summary>Reads that found fewer frames than asked for while playing (audio thread writes; any thread reads).</summary>
+    public long Underflows => _bridge?.Underflows ?? Volatile.Read(ref _underflows);
+
+    /// <summary>Frames dropped because the buffer was full (receiver thread writes).</summary>
+    public long OverflowFrames => Volatile.Read(ref _overflowFrames);
+
+    /// <summary>Frames of silence output while playing (underflows), not counting priming.</summary>
+    public long ConcealedFrames => Volatile.Read(ref _concealedFrames);
+
+    /// <summary>Whether the audio thread is playing (target reached) rather than priming.</summary>
+    public bool IsPlaying => _bridge is null ? Volatile.Read(ref _playing) : !_bridge.IsPriming;
+
+    /// <summary>
+    /// Appends whole interleaved frames (<paramref name="interleaved"/>.Length a multiple of the channel count).
+    /// What does not fit is dropped and counted. Receiver thread only. No allocation.
+    /// </summary>
+    public void Write(ReadOnlySpan<float> interleaved)
+    {
+        if (_bridge is not null)
+        {
+            if (!_bridge.Write(interleaved))
+            {
+                Volatile.Write(ref _overflowFrames, _overflowFrames + (interleaved.Length / _channels));
+            }
+
+            return;
+        }
+
+        // Whole frames only: the ring's power-of-two capacity need not be a multiple of the channel count.
+        int room = _producer!.AvailableToWrite / _channels * _channels;
+        int n = Math.Min(room, interleaved.Length);
+        if (n > 0)
+        {
+            _producer.TryWrite(interleaved[..n]);
+        }
+
+        if (n < interleaved.Length)
+        {
+            Volatile.Write(ref _overflowFrames, _overflowFrames + ((interleaved.Length - n) / _channels));
+        }
+    }
+
+    /// <summary>Asks the audio thread to discard whatever is buffered when it notices, and prime again (any thread).</summary>
+    public void RequestReset()
+    {
+        if (_bridge is not null)
+        {
+            _bridge.RequestReset();
+            return;
+        }
+
+        Volatile.Write(ref _resetPosition, long.MaxValue);
+        Interlocked.Increment(ref _resetRequested);
+    }
+
+    /// <summary>
+    /// Asks the audio thread to discard exactly what was written so far (a new session starts with the next
+    /// <see cref="Write"/>), and prime again. Receiver thread (the producer) only.
+    /// </summary>
+    public void ResetFromProducer()
+    {
+        if (_bridge is not null)
+        {
+            _bridge.ResetFromProducer();
+            return;
+        }
+
+        Volatile.Write(ref _resetPosition, _producer!.TotalWritten);
+        Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
+    }
+
+    /// <summary>
+    /// Fills the first <paramref name="frames"/> frames of <paramref name="destination"/> (planar): buffered audio
+    /// once the target fill was reached (resampled to this side's clock with drift compensation), silence while
+    /// priming and for an underflow (which re-primes). Audio thread: yes (no allocation, no lock).
+    /// </summary>
+    public void Read(AudioBuffer destination, int frames)
+    {
+        if (_bridge is not null)
+        {
+            long before = _bridge.Underflows;
+            _bridge.Read(destination, frames);
+            if (_bridge.Underflows != before)
+            {
+                Volatile.Write(ref _concealedFrames, _concealedFrames + frames);
+            }
+
+            return;
+        }
+
+        RingConsumer<float> consumer = _consumer!;
+        int requested = Volatile.Read(ref _resetRequested);
+        if (requested != _resetSeen)
+        {
+            _resetSeen = requested;
+            long upTo = Volatile.Read(ref _resetPosition);
+            consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - consumer.TotalRead, int.MaxValue));
+            Volatile.Write(ref _playing, false);
+        }
+
+        int available = consumer.AvailableToRead / _channels;
+        if (!_playing)
+        {
+            if (available < Math.Max(_targetFrames, frames))
+            {
+                destination.Clear(frames);
+                return;
+            }
+
+            Volatile.Write(ref _playing, true);
+        }
+
+        if (available >= frames)
+        {
+            consumer.TryReadFrames(destination, frames);
+            return;
+        }
+
+        if (available > 0)
+        {
+            consumer.TryReadFrames(destination, available);
+        }
+
+        for (int c = 0; c < destination.Channels; c++)
+        {
+            destination.GetChannel(c, frames)[available..].Clear();
+        }
+
+        Volatile.Write(ref _underflows, _underflows + 1);
+        Volatile.Write(ref _concealedFrames, _concealedFrames + (frames - available));
+        Volatile.Write(ref _playing, false);
+    }
+}
