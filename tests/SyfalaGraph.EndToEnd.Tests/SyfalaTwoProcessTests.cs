@@ -19,6 +19,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
               inputs:  [ { channels: 1, sample_type: i16 } ]
               outputs: [ { channels: 1, sample_type: f32 } ]
               latency_frames: 4096
+              drift_compensation: false   # two processes on one machine share its clock: samples cross bit-exact
           received: { type: file.writer, params: { path: server-received.wav, subtype: float } }
         links:
           - tone.out -> server.in
@@ -37,6 +38,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
               inputs:  [ { channels: 1, sample_type: i16 } ]
               outputs: [ { channels: 1, sample_type: f32 } ]
               latency_frames: 4096
+              drift_compensation: false
           received: { type: file.writer, params: { path: client-received.wav, subtype: float } }
         links:
           - speech.out -> client.in
