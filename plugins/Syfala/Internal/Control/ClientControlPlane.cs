@@ -101,7 +101,7 @@ internal sealed class ClientControlPlane : ControlPlane, IClientProtocolHost
     }
 
     /// <summary>Node stop: StopIO and Disconnect (then the TCP connection is closed).</summary>
-    public void Shutdown(long nowMs)
+    public override void Shutdown(long nowMs)
     {
         Protocol.Shutdown();
         _link?.Dispose();

@@ -97,6 +97,9 @@ internal abstract class ControlPlane
         _commands.Enqueue(command);
     }
 
+    /// <summary>What the node does on the control plane when it stops (StopIO, Disconnect), passed to <see cref="Stop"/>.</summary>
+    public abstract void Shutdown(long nowMs);
+
     /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
     public void Stop(Action<long> finalAction)
     {

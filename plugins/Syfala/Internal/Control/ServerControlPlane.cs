@@ -107,7 +107,7 @@ internal sealed class ServerControlPlane : ControlPlane, IServerProtocolHost
     }
 
     /// <summary>Node stop: Disconnect to every client, then close the listener and the TCP connections.</summary>
-    public void Shutdown(long nowMs)
+    public override void Shutdown(long nowMs)
     {
         Protocol.DisconnectAll();
         CloseTcp();
