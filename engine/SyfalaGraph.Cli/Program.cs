@@ -9,6 +9,7 @@ var root = new RootCommand("syfala-graph: a plugin-based real-time audio graph e
     NodesCommand.Create(),
     DevicesCommand.Create(),
     SchemaCommand.Create(),
+    SyfalaCommand.Create(),
 };
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -21,4 +22,7 @@ if (parse.Errors.Count > 0)
     return ExitCodes.InvalidInput;
 }
 
-return await parse.InvokeAsync();
+// SIGINT/SIGTERM are handled by the Generic Host's console lifetime (`run` stops its graph on them). Letting
+// System.CommandLine handle them as well raced: when its handler thread ran after `run` had already returned, it
+// cancelled a disposed token source and the process aborted (exit 134) instead of exiting 0.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Diagnostics;
+using System.Net.Sockets;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Abstractions.Rings;
+using SyfalaGraph.Plugins.Syfala.Internal.Control;
+using SyfalaGraph.Plugins.Syfala.Internal.Transport;
+using SyfalaGraph.Plugins.Syfala.Nodes;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
+
+// Design: everything audio of one node, shared by server and client: the send rings (audio thread → sender thread),
+// the receive buffers (receiver thread → audio thread), the two threads, and the session handover. The control
+// plane calls Activate/Deactivate; Activate returns once both threads have acknowledged the new session, so the
+// server answers StartIOSuccess only after its audio is anchored (byte 0 of each stream = the next frame).
+
+/// <summary>The audio half of a Syfala node. Created in Prepare, started in Start.</summary>
+internal sealed class AudioPath
+{
+    private readonly RingProducer<float>[] _sendRings;
+    private readonly ReceiveBuffer[] _receiveBuffers;
+    private readonly AudioSender _sender;
+    private readonly AudioReceiver _receiver;
+    private readonly ReceiveStatistics _stats = new();
+    private AudioSession? _session;
+    private int _generation;
+    private volatile bool _sending;
+
+    public AudioPath(IDatagramTransport transport, ControlInbox inbox, bool atServer, int[] sendChannels, int[] receiveChannels,
+        double sampleRate, int maxBlockFrames, SyfalaNodeParameters parameters)
+    {
+        int sendRingFrames = Math.Max((int)(sampleRate / 4), 16 * maxBlockFrames);
+        _sendRings = new RingProducer<float>[sendChannels.Length];
+        var consumers = new RingConsumer<float>[sendChannels.Length];
+        for (int i = 0; i < sendChannels.Length; i++)
+        {
+            (_sendRings[i], consumers[i]) = SpscRing.Create<float>(sendRingFrames * sendChannels[i]);
+        }
+
+        _receiveBuffers = new ReceiveBuffer[receiveChannels.Length];
+        for (int i = 0; i < receiveChannels.Length; i++)
+        {
+            _receiveBuffers[i] = new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames);
+        }
+
+        double latencySeconds = parameters.LatencyFrames / sampleRate;
+        double reorderSeconds = Math.Clamp(latencySeconds / 2, 0.002, 0.1);
+        double maxGapSeconds = Math.Max(1.0, 2.0 * parameters.TimeoutMs / 1000.0);
+        _sender = new AudioSender(transport, consumers, sendChannels, atServer, parameters.MaxDatagramBytes, parameters.Chaos);
+        _receiver = new AudioReceiver(transport, inbox, _receiveBuffers, atServer, parameters.MaxDatagramBytes - AudioMessageHeader.EncodedLength,
+            sampleRate, reorderSeconds, maxGapSeconds, _stats);
+    }
+
+    public AudioSender Sender => _sender;
+
+    public AudioReceiver Receiver => _receiver;
+
+    public ReceiveStatistics Statistics => _stats;
+
+    public IReadOnlyList<ReceiveBuffer> ReceiveBuffers => _receiveBuffers;
+
+    /// <summary>Frames the audio thread could not hand to the sender (rings full), all streams.</summary>
+    public long SendOverflows
+    {
+        get
+        {
+            long n = 0;
+            foreach (RingProducer<float> ring in _sendRings)
+            {
+                n += ring.Overflows;
+            }
+
+            return n;
+        }
+    }
+
+    /// <summary>The current session (null when no I/O).</summary>
+    public AudioSession? Session => Volatile.Read(ref _session);
+
+    public void Start(string name)
+    {
+        // Linux shows the first 15 characters of a thread name (top -H, /proc/*/task/*/comm): direction first.
+        _receiver.Start("rx " + name);
+        _sender.Start("tx " + name);
+    }
+
+    public void Stop()
+    {
+        Deactivate();
+        _sender.Stop(TimeSpan.FromSeconds(2));
+        _receiver.Stop(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>
+    /// Publishes a new session and waits (bounded: 1 s) until both threads have reset to it. Control plane only.
+    /// </summary>
+    /// <returns>False when a thread did not acknowledge in time.</returns>
+    public bool Activate(SocketAddress peer, StreamFormat[] sendFormats, StreamFormat[] receiveFormats, bool sending)
+    {
+        var session = new AudioSession(++_generation, peer, sendFormats, receiveFormats, sending);
+        Volatile.Write(ref _session, session);
+        _sending = sending;
+        _receiver.SetSession(session);
+        _sender.SetSession(session);
+        return WaitForAcknowledgement(session.Generation, sending);
+    }
+
+    /// <summary>Lets the sender send in the current session (client: after StartIOSuccess).</summary>
+    public bool StartSending()
+    {
+        AudioSession? current = Volatile.Read(ref _session);
+        if (current is null)
+        {
+            return false;
+        }
+
+        var session = current with { Generation = ++_generation, Sending = true };
+        Volatile.Write(ref _session, session);
+        _sender.SetSession(session);
+        _sending = true;
+        // The receiver keeps its session (and generation): its reassembly started with StartIO.
+        return WaitForAcknowledgement(session.Generation, true, receiverToo: false);
+    }
+
+    /// <summary>Ends the session: nothing sent, nothing accepted, receive buffers emptied (outputs silent).</summary>
+    public void Deactivate()
+    {
+        _sending = false;
+        Volatile.Write(ref _session, null);
+        _sender.SetSession(null);
+        _receiver.SetSession(null);
+        foreach (ReceiveBuffer buffer in _receiveBuffers)
+        {
+            buffer.RequestReset();
+        }
+    }
+
+    /// <summary>
+    /// One block: inputs (planar) into the send rings while a session sends, outputs from the jitter buffers.
+    /// Audio thread: yes (no allocation, no lock).
+    /// </summary>
+    public void Process(in ProcessContext context)
+    {
+        int frames = context.Frames;
+        if (_sending)
+        {
+            for (int i = 0; i < _sendRings.Length; i++)
+            {
+                _sendRings[i].TryWriteFrames(context.InputBuffer(i), frames);
+            }
+        }
+
+        for (int i = 0; i < _receiveBuffers.Length; i++)
+        {
+            _receiveBuffers[i].Read(context.OutputBuffer(i), frames);
+        }
+    }
+
+    private bool WaitForAcknowledgement(int generation, bool sender, bool receiverToo = true)
+    {
+        long deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        while ((receiverToo && _receiver.AcknowledgedGeneration < generation) || (sender && _sender.AcknowledgedGeneration < generation))
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1);
+        }
+
+        return true;
+    }
+}

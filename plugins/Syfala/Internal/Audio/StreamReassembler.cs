@@ -1,0 +1,425 @@
+using System.Diagnostics;
+using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
+
+// Design: rebuilds one received stream from datagrams addressed by byte_idx (the byte offset of the payload in the
+// stream since I/O started; payloads may split samples and frames). Like the reference's AudioPacketSamplePadder,
+// but frame-aligned, so that a loss never shifts channels:
+//   - byte_idx == expected: the bytes are appended; a partial frame waits in `_frame` for its remaining bytes;
+//   - byte_idx  > expected: a gap. The datagram is parked in a small reorder window (fixed slots, copied) for at most
+//     `reorderTicks`, in case the missing one is only late; when the window expires or is full, the gap is concealed
+//     with silent frames from the start of the partial frame to the first whole frame after the gap;
+//   - byte_idx  < expected (entirely): duplicate (seen in the recent history) or late (its bytes were concealed);
+//     both are dropped and counted. A partly old datagram contributes its new tail.
+// A jump larger than `maxGapBytes` is implausible (a corrupted header) and dropped; 16 implausible datagrams in a
+// row mean the sender really restarted elsewhere, and the stream resynchronises on them.
+// Everything is allocated in the constructor: the receiver thread allocates nothing per datagram.
+
+/// <summary>Reassembles one received stream into its <see cref="ReceiveBuffer"/>. Receiver thread only.</summary>
+internal sealed class StreamReassembler
+{
+    private const int SlotCount = 16;
+    private const int RecentCount = 64;
+    private const int ImplausibleBeforeResync = 16;
+
+    private readonly ReceiveBuffer _output;
+    private readonly ReceiveStatistics _stats;
+    private readonly int _channels;
+    private readonly float[] _floats;
+    private readonly byte[] _frame;
+    private readonly byte[][] _slotData;
+    private readonly ulong[] _slotIndex;
+    private readonly int[] _slotLength;
+    private readonly long[] _slotTicks;
+    private readonly ulong[] _recent = new ulong[RecentCount];
+    private readonly bool _measureJitter;
+    private int _recentCount;
+    private int _recentNext;
+    private int _pending;
+    private SampleType _type;
+    private int _bytesPerFrame;
+    private int _framesPerChunk;
+    private ulong _next;
+    private int _frameFill;
+    private long _reorderTicks;
+    private ulong _maxGapBytes;
+    private int _implausibleRun;
+    private double _bytesPerSecond;
+    private double _lastTransit = double.NaN;
+    private double _jitter;
+
+    /// <param name="output">Where whole frames go.</param>
+    /// <param name="stats">Shared counters of the receiver.</param>
+    /// <param name="channels">Channels per frame.</param>
+    /// <param name="maxPayloadBytes">Size of each reorder slot: larger payloads are never parked (a gap before one is concealed at once).</param>
+    /// <param name="measureJitter">Whether this stream feeds the RFC 3550 jitter estimate.</param>
+    public StreamReassembler(ReceiveBuffer output, ReceiveStatistics stats, int channels, int maxPayloadBytes, bool measureJitter)
+    {
+        _output = output;
+        _stats = stats;
+        _channels = channels;
+        _measureJitter = measureJitter;
+        _frame = new byte[channels * 8];
+        _floats = new float[Math.Max(4096, channels) * 1];
+        _slotData = new byte[SlotCount][];
+        for (int i = 0; i < SlotCount; i++)
+        {
+            _slotData[i] = new byte[maxPayloadBytes];
+        }
+
+        _slotIndex = new ulong[SlotCount];
+        _slotLength = new int[SlotCount];
+        _slotTicks = new long[SlotCount];
+        Reset(SampleType.F32, 48_000, 0, 1);
+    }
+
+    /// <summary>The byte index expected next.</summary>
+    public ulong NextByteIndex => _next;
+
+    /// <summary>Datagrams parked in the reorder window.</summary>
+    public int Pending => _pending;
+
+    /// <summary>Starts a new I/O session: byte 0 expected, nothing parked. Receiver thread only.</summary>
+    /// <param name="type">Sample type on the wire for this session.</param>
+    /// <param name="sampleRate">Frames per second (for jitter and the plausibility bound).</param>
+    /// <param name="reorderSeconds">How long a datagram after a gap waits for the missing one.</param>
+    /// <param name="maxGapSeconds">Largest plausible jump ahead.</param>
+    public void Reset(SampleType type, double sampleRate, double reorderSeconds, double maxGapSeconds)
+    {
+        _type = type;
+        _bytesPerFrame = _channels * type.BytesPerSample();
+        _framesPerChunk = _floats.Length / _channels;
+        _next = 0;
+        _frameFill = 0;
+        _pending = 0;
+        _recentCount = 0;
+        _implausibleRun = 0;
+        Array.Clear(_slotLength);
+        _reorderTicks = (long)(reorderSeconds * Stopwatch.Frequency);
+        _bytesPerSecond = sampleRate * _bytesPerFrame;
+        _maxGapBytes = (ulong)Math.Max(_bytesPerFrame * 64.0, maxGapSeconds * _bytesPerSecond);
+        _lastTransit = double.NaN;
+        _jitter = 0;
+    }
+
+    /// <summary>Handles one audio payload at <paramref name="byteIndex"/>. Receiver thread only; no allocation.</summary>
+    public void Accept(ulong byteIndex, ReadOnlySpan<byte> payload, long nowTicks)
+    {
+        if (payload.IsEmpty)
+        {
+            Interlocked.Increment(ref _stats.Empty);
+            return;
+        }
+
+        ulong end = byteIndex + (ulong)payload.Length;
+        if (end < byteIndex)
+        {
+            Interlocked.Increment(ref _stats.Implausible);
+            return;
+        }
+
+        if (end <= _next)
+        {
+            if (IsRecent(byteIndex))
+            {
+                Interlocked.Increment(ref _stats.Duplicates);
+            }
+            else
+            {
+                Interlocked.Increment(ref _stats.Late);
+                Interlocked.Add(ref _stats.LateBytes, payload.Length);
+            }
+
+            return;
+        }
+
+        if (byteIndex > _next && byteIndex - _next > _maxGapBytes)
+        {
+            Interlocked.Increment(ref _stats.Implausible);
+            if (++_implausibleRun < ImplausibleBeforeResync)
+            {
+                return;
+            }
+
+            Resync(byteIndex);
+        }
+
+        _implausibleRun = 0;
+        MeasureJitter(byteIndex, nowTicks);
+        if (byteIndex <= _next)
+        {
+            if (_pending > 0)
+            {
+                Interlocked.Increment(ref _stats.Reordered); // it fills a gap that later datagrams already passed
+            }
+
+            Deliver(byteIndex, payload);
+            DrainSlots();
+            return;
+        }
+
+        if (FindSlot(byteIndex) >= 0)
+        {
+            Interlocked.Increment(ref _stats.Duplicates);
+            return;
+        }
+
+        int free = FindFreeSlot();
+        if (free < 0 || payload.Length > _slotData[0].Length)
+        {
+            ConcealTo(MinPendingIndex(byteIndex));
+            DrainSlots();
+            if (byteIndex <= _next)
+            {
+                Deliver(byteIndex, payload);
+                DrainSlots();
+                return;
+            }
+
+            free = FindFreeSlot();
+            if (free < 0 || payload.Length > _slotData[0].Length)
+            {
+                ConcealTo(byteIndex);
+                Deliver(byteIndex, payload);
+                DrainSlots();
+                return;
+            }
+        }
+
+        payload.CopyTo(_slotData[free]);
+        _slotIndex[free] = byteIndex;
+        _slotLength[free] = payload.Length;
+        _slotTicks[free] = nowTicks;
+        _pending++;
+    }
+
+    /// <summary>Conceals gaps whose reorder wait has expired (call regularly). Receiver thread only.</summary>
+    public void FlushExpired(long nowTicks)
+    {
+        while (_pending > 0)
+        {
+            int oldest = -1;
+            for (int i = 0; i < SlotCount; i++)
+            {
+                if (_slotLength[i] > 0 && (oldest < 0 || _slotTicks[i] < _slotTicks[oldest]))
+                {
+                    oldest = i;
+                }
+            }
+
+            if (nowTicks - _slotTicks[oldest] < _reorderTicks)
+            {
+                return;
+            }
+
+            ConcealTo(MinPendingIndex(ulong.MaxValue));
+            DrainSlots();
+        }
+    }
+
+    private void Resync(ulong byteIndex)
+    {
+        Interlocked.Increment(ref _stats.Resyncs);
+        Array.Clear(_slotLength);
+        _pending = 0;
+        _frameFill = 0;
+        _next = byteIndex - (byteIndex % (ulong)_bytesPerFrame);
+        _lastTransit = double.NaN;
+    }
+
+    private void MeasureJitter(ulong byteIndex, long nowTicks)
+    {
+        if (!_measureJitter)
+        {
+            return;
+        }
+
+        // RFC 3550 §6.4.1: D = (Rj - Ri) - (Sj - Si); J += (|D| - J) / 16. S is the payload's media time.
+        double transit = ((double)nowTicks / Stopwatch.Frequency) - (byteIndex / _bytesPerSecond);
+        if (!double.IsNaN(_lastTransit))
+        {
+            _jitter += (Math.Abs(transit - _lastTransit) - _jitter) / 16.0;
+            _stats.JitterSeconds = _jitter;
+        }
+
+        _lastTransit = transit;
+    }
+
+    private void Deliver(ulong byteIndex, ReadOnlySpan<byte> payload)
+    {
+        if (byteIndex + (ulong)payload.Length <= _next)
+        {
+            // Entirely covered meanwhile (a parked datagram that overlapped it was delivered first): nothing new.
+            Interlocked.Increment(ref _stats.Late);
+            Interlocked.Add(ref _stats.LateBytes, payload.Length);
+            return;
+        }
+
+        _recent[_recentNext] = byteIndex;
+        _recentNext = (_recentNext + 1) % RecentCount;
+        _recentCount = Math.Min(_recentCount + 1, RecentCount);
+        if (byteIndex < _next)
+        {
+            payload = payload[(int)(_next - byteIndex)..];
+        }
+
+        Interlocked.Increment(ref _stats.AudioDatagrams);
+        Interlocked.Add(ref _stats.AudioPayloadBytes, payload.Length);
+        Append(payload);
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        _next += (ulong)bytes.Length;
+        int bpf = _bytesPerFrame;
+        if (_frameFill > 0)
+        {
+            int take = Math.Min(bpf - _frameFill, bytes.Length);
+            bytes[..take].CopyTo(_frame.AsSpan(_frameFill));
+            _frameFill += take;
+            bytes = bytes[take..];
+            if (_frameFill < bpf)
+            {
+                return;
+            }
+
+            Emit(_frame.AsSpan(0, bpf), 1);
+            _frameFill = 0;
+        }
+
+        while (bytes.Length >= bpf)
+        {
+            int frames = Math.Min(bytes.Length / bpf, _framesPerChunk);
+            Emit(bytes[..(frames * bpf)], frames);
+            bytes = bytes[(frames * bpf)..];
+        }
+
+        if (!bytes.IsEmpty)
+        {
+            bytes.CopyTo(_frame);
+            _frameFill = bytes.Length;
+        }
+    }
+
+    private void Emit(ReadOnlySpan<byte> wire, int frames)
+    {
+        Span<float> floats = _floats.AsSpan(0, frames * _channels);
+        SampleFormatConverter.DecodeSamples(_type, wire, floats);
+        _output.Write(floats);
+    }
+
+    /// <summary>Silence from the start of the partial frame up to the first whole frame at or after <paramref name="byteIndex"/>.</summary>
+    private void ConcealTo(ulong byteIndex)
+    {
+        if (byteIndex <= _next)
+        {
+            return;
+        }
+
+        ulong bpf = (ulong)_bytesPerFrame;
+        ulong firstFrame = (_next - (ulong)_frameFill) / bpf;
+        ulong endFrame = (byteIndex + bpf - 1) / bpf;
+        long frames = (long)(endFrame - firstFrame);
+        Interlocked.Increment(ref _stats.Gaps);
+        Interlocked.Add(ref _stats.LostBytes, (long)(byteIndex - _next));
+        Interlocked.Add(ref _stats.ConcealedFrames, frames);
+        _frameFill = 0;
+        _next = endFrame * bpf;
+        Span<float> silence = _floats.AsSpan(0, _framesPerChunk * _channels);
+        silence.Clear();
+        while (frames > 0)
+        {
+            int n = (int)Math.Min(frames, _framesPerChunk);
+            _output.Write(silence[..(n * _channels)]);
+            frames -= n;
+        }
+    }
+
+    private void DrainSlots()
+    {
+        while (_pending > 0)
+        {
+            int slot = -1;
+            for (int i = 0; i < SlotCount; i++)
+            {
+                if (_slotLength[i] > 0 && _slotIndex[i] <= _next)
+                {
+                    slot = i;
+                    break;
+                }
+            }
+
+            if (slot < 0)
+            {
+                return;
+            }
+
+            int length = _slotLength[slot];
+            _slotLength[slot] = 0;
+            _pending--;
+            if (_slotIndex[slot] + (ulong)length <= _next)
+            {
+                Interlocked.Increment(ref _stats.Late); // overtaken while parked (its bytes were concealed)
+                Interlocked.Add(ref _stats.LateBytes, length);
+                continue;
+            }
+
+            Deliver(_slotIndex[slot], _slotData[slot].AsSpan(0, length));
+        }
+    }
+
+    private ulong MinPendingIndex(ulong atMost)
+    {
+        ulong min = atMost;
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (_slotLength[i] > 0 && _slotIndex[i] < min)
+            {
+                min = _slotIndex[i];
+            }
+        }
+
+        return min;
+    }
+
+    private int FindSlot(ulong byteIndex)
+    {
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (_slotLength[i] > 0 && _slotIndex[i] == byteIndex)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private int FindFreeSlot()
+    {
+        for (int i = 0; i < SlotCount; i++)
+        {
+            if (_slotLength[i] == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private bool IsRecent(ulong byteIndex)
+    {
+        for (int i = 0; i < _recentCount; i++)
+        {
+            if (_recent[i] == byteIndex)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Events;
+using SyfalaGraph.Plugins.Syfala.Internal.Audio;
+using SyfalaGraph.Plugins.Syfala.Internal.Transport;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
+
+// Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. Every tick (1–5 ms:
+// heartbeat/20) it drains every input — commands from the node, control datagrams queued by the receiver thread
+// (ControlInbox), frames from TCP reader tasks — and runs the protocol's tick (heartbeats, timeouts, retries).
+// Waiting is a PeriodicTimer, whose ValueTask wait allocates nothing, and the steady state (heartbeats both ways,
+// known peers) allocates nothing either: peer addresses are cached (ControlInbox, SendTo). That is measured
+// (ControlAllocatedBytes) because DESIGN §4 wants the whole process, not only the audio threads, free of
+// per-period allocation. Signalling instead of polling would allocate: completing an awaited wait schedules its
+// continuation.
+// Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
+// on the same socket the audio threads use (datagram sends are independent system calls).
+
+/// <summary>Base of the server and client control planes: the loop, the inbox, commands and reporting.</summary>
+internal abstract class ControlPlane
+{
+    private readonly ConcurrentQueue<Action<long>> _commands = new();
+    private readonly ConcurrentQueue<(byte[]? Frame, IPEndPoint Source)> _frames = new();
+    private readonly Dictionary<IPEndPoint, SocketAddress> _addresses = [];
+    private long _malformedFrames;
+    private long _controlAllocatedBytes;
+    private readonly CancellationTokenSource _cts = new();
+    private Task? _loop;
+    private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
+
+    protected ControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger, string nodeId, int tickMs)
+    {
+        Transport = transport;
+        Inbox = inbox;
+        Audio = audio;
+        Events = events;
+        Logger = logger;
+        NodeId = nodeId;
+        TickMs = tickMs;
+    }
+
+    protected IDatagramTransport Transport { get; }
+
+    protected ControlInbox Inbox { get; }
+
+    protected AudioPath Audio { get; }
+
+    protected NodeEventWriter Events { get; }
+
+    protected ILogger Logger { get; }
+
+    protected string NodeId { get; }
+
+    protected int TickMs { get; }
+
+    /// <summary>Control datagrams and TCP frames that did not decode (counted, dropped).</summary>
+    public long MalformedControl
+    {
+        get => Volatile.Read(ref _malformedFrames);
+        protected set => Volatile.Write(ref _malformedFrames, value);
+    }
+
+    /// <summary>A TCP reader task hands over a decoded frame (any thread).</summary>
+    public void PostFrame(byte[] frame, IPEndPoint source)
+    {
+        _frames.Enqueue((frame, source));
+    }
+
+    /// <summary>A TCP connection ended (any thread).</summary>
+    public void PostLinkClosed(IPEndPoint source)
+    {
+        _frames.Enqueue((null, source));
+    }
+
+    /// <summary>A TCP frame was malformed or too long (any thread).</summary>
+    public void CountMalformedFrame() => Interlocked.Increment(ref _malformedFrames);
+
+    /// <summary>A TCP control connection with <paramref name="peer"/> ended.</summary>
+    protected virtual void OnLinkClosed(IPEndPoint peer, long nowMs)
+    {
+    }
+
+    /// <summary>The control plane's clock, ms (Stopwatch based, same origin as the audio threads' timestamps).</summary>
+    public static long NowMs => (long)(Stopwatch.GetTimestamp() * (1000.0 / Stopwatch.Frequency));
+
+    /// <summary>Converts a Stopwatch timestamp to <see cref="NowMs"/> time (0 → long.MinValue: never).</summary>
+    protected static long TicksToMs(long ticks) => ticks == 0 ? long.MinValue : (long)(ticks * (1000.0 / Stopwatch.Frequency));
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Runs <paramref name="command"/> on the control plane (with the current time).</summary>
+    public void Post(Action<long> command)
+    {
+        _commands.Enqueue(command);
+    }
+
+    /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
+    public void Stop(Action<long> finalAction)
+    {
+        if (_loop is null || _loop.IsCompleted)
+        {
+            return;
+        }
+
+        using var done = new ManualResetEventSlim();
+        Post(now =>
+        {
+            try
+            {
+                finalAction(now);
+            }
+            finally
+            {
+                _stopped = true;
+                done.Set();
+            }
+        });
+        done.Wait(TimeSpan.FromSeconds(2));
+        _cts.Cancel();
+        if (!_loop.Wait(TimeSpan.FromSeconds(2)))
+        {
+            Logger.LogWarning("{Node}: the control plane did not stop within 2 s", NodeId);
+        }
+    }
+
+    /// <summary>Handles one control datagram from <paramref name="source"/>.</summary>
+    protected abstract void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source, long nowMs);
+
+    /// <summary>Periodic work (heartbeats, timeouts, retries).</summary>
+    protected abstract void OnTick(long nowMs);
+
+    /// <summary>Bytes allocated by the control plane's ticks so far (the synchronous part of each, on whatever thread ran it).</summary>
+    public long ControlAllocatedBytes => Volatile.Read(ref _controlAllocatedBytes);
+
+    /// <summary>Sends a control datagram; false (counted by the transport) when it failed. Control plane only.</summary>
+    protected bool SendTo(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+    {
+        if (!_addresses.TryGetValue(destination, out SocketAddress? address))
+        {
+            if (_addresses.Count >= 256)
+            {
+                _addresses.Clear(); // a bound, not a cache policy: peers are few
+            }
+
+            address = destination.Serialize();
+            _addresses.Add(destination, address);
+        }
+
+        return Transport.TrySend(datagram, address);
+    }
+
+    private async Task RunAsync()
+    {
+        CancellationToken token = _cts.Token;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMs));
+        while (!token.IsCancellationRequested)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            try
+            {
+                DrainOnce();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug in the protocol must not kill the control plane silently: log and go on.
+                Logger.LogError(e, "{Node}: control plane error", NodeId);
+            }
+
+            _controlAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void DrainOnce()
+    {
+        long now = NowMs;
+        while (!_stopped && _commands.TryDequeue(out Action<long>? command))
+        {
+            command(now);
+        }
+
+        if (_stopped)
+        {
+            return;
+        }
+
+        while (_frames.TryDequeue(out (byte[]? Frame, IPEndPoint Source) item))
+        {
+            if (item.Frame is null)
+            {
+                OnLinkClosed(item.Source, now);
+            }
+            else
+            {
+                OnDatagram(item.Frame, item.Source, now);
+            }
+        }
+
+        while (Inbox.TryTake(out ReadOnlySpan<byte> datagram, out IPEndPoint? source))
+        {
+            if (source is not null)
+            {
+                OnDatagram(datagram, source, now);
+            }
+        }
+
+        OnTick(now);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
+
+/// <summary>What <see cref="ServerProtocol"/> asks of its node (or of a test double): sending, audio, reporting.</summary>
+internal interface IServerProtocolHost
+{
+    /// <summary>Sends a control message (any kind but Audio; Connect carries the node's formats).</summary>
+    void Send(IPEndPoint client, ServerMessageKind kind);
+
+    /// <summary>
+    /// Prepares and anchors audio for <paramref name="client"/> (rings reset, byte indices 0, receiver accepting);
+    /// returns only when the audio threads are ready. False when it cannot (another client's I/O runs).
+    /// </summary>
+    bool TryStartAudio(IPEndPoint client);
+
+    /// <summary>Stops audio with <paramref name="client"/>.</summary>
+    void StopAudio(IPEndPoint client);
+
+    /// <summary>Stopwatch-free liveness: ms time of the last audio datagram from <paramref name="client"/>, or long.MinValue.</summary>
+    long LastAudioMs(IPEndPoint client);
+
+    /// <summary>Reports a state change (logged and published as an event).</summary>
+    void Report(ProtocolEvent protocolEvent, IPEndPoint peer, int peerNumber, string detail);
+}
+
+/// <summary>What happened in a protocol state machine (for logs, events and tests).</summary>
+internal enum ProtocolEvent
+{
+    /// <summary>The peer accepted the formats: connected (event PeerConnected).</summary>
+    Connected,
+
+    /// <summary>The peer timed out (event PeerDisconnected).</summary>
+    TimedOut,
+
+    /// <summary>The peer said Disconnect (event PeerDisconnected).</summary>
+    Disconnected,
+
+    /// <summary>The formats were refused (by the client, or by us as a client).</summary>
+    Refused,
+
+    /// <summary>A discovery was ignored: allow list, or max_clients reached.</summary>
+    Ignored,
+
+    /// <summary>Audio I/O started.</summary>
+    IOStarted,
+
+    /// <summary>Audio I/O stopped.</summary>
+    IOStopped,
+
+    /// <summary>StartIO failed (will be retried by the client).</summary>
+    StartFailed,
+
+    /// <summary>StartIO refused (no retry).</summary>
+    StartRefused,
+
+    /// <summary>A handshake that never completed was dropped (Disconnect or silence before ConnectionSuccess): no event.</summary>
+    Abandoned,
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+using SyfalaGraph.Plugins.Syfala.Nodes;
+
+namespace SyfalaGraph.Plugins.Syfala.Internal;
+
+// Design: a node's counters as System.Diagnostics.Metrics instruments. All are observable: they read the node's
+// statistics snapshot when a listener collects (off every audio thread), so the audio, sender and receiver threads
+// never touch the Meter. The Meter is owned by the node and disposed with it (as MeterNode does), and every
+// measurement is tagged with the node id and the current peer.
+
+/// <summary>Observable instruments over a Syfala node's <see cref="SyfalaStatistics"/>.</summary>
+internal sealed class SyfalaNodeMetrics : IDisposable
+{
+    /// <summary>The meter name (shared with the engine's and the meter node's instruments).</summary>
+    public const string MeterName = "SyfalaGraph";
+
+    private readonly Meter _meter;
+    private readonly Func<SyfalaStatistics> _statistics;
+    private readonly Func<string> _peer;
+    private readonly string _nodeId;
+
+    public SyfalaNodeMetrics(IMeterFactory? factory, string nodeId, Func<SyfalaStatistics> statistics, Func<string> peer)
+    {
+        _meter = new Meter(new MeterOptions(MeterName) { Scope = factory });
+        _nodeId = nodeId;
+        _statistics = statistics;
+        _peer = peer;
+        Counter("syfala.datagrams.received", s => s.DatagramsReceived, "{datagram}", "Datagrams received (control and audio)");
+        Counter("syfala.bytes.received", s => s.BytesReceived, "By", "Bytes received");
+        Counter("syfala.datagrams.sent", s => s.DatagramsSent, "{datagram}", "Audio datagrams sent");
+        Counter("syfala.bytes.sent", s => s.BytesSent, "By", "Audio bytes sent, headers included");
+        Counter("syfala.lost", s => s.LostBytes, "By", "Stream bytes lost and concealed with silence");
+        Counter("syfala.late", s => s.Late, "{datagram}", "Audio datagrams that arrived too late");
+        Counter("syfala.duplicates", s => s.Duplicates, "{datagram}", "Audio datagrams received twice");
+        Counter("syfala.reordered", s => s.Reordered, "{datagram}", "Audio datagrams put back in order");
+        Counter("syfala.malformed", s => s.Malformed, "{datagram}", "Datagrams that did not decode");
+        Counter("syfala.underflows", s => s.Underflows, "{read}", "Jitter-buffer underflows (silence inserted)");
+        _meter.CreateObservableGauge("syfala.jitter", () => Measure(s => s.JitterMs), "ms", "RFC 3550 interarrival jitter");
+        _meter.CreateObservableGauge("syfala.jitter_buffer.fill", () => Measure(s => (double)s.JitterBufferFillFrames), "{frame}", "Frames in the jitter buffer");
+    }
+
+    public Meter Meter => _meter;
+
+    public void Dispose() => _meter.Dispose();
+
+    private void Counter(string name, Func<SyfalaStatistics, long> value, string unit, string description) =>
+        _meter.CreateObservableCounter(name, () => new Measurement<long>(value(_statistics()), Tags()), unit, description);
+
+    private Measurement<double> Measure(Func<SyfalaStatistics, double> value) => new(value(_statistics()), Tags());
+
+    private KeyValuePair<string, object?>[] Tags() => [new("node", _nodeId), new("peer", _peer())];
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Plugins.Syfala.Internal;
+using SyfalaGraph.Plugins.Syfala.Internal.Audio;
+using SyfalaGraph.Plugins.Syfala.Internal.Control;
+using SyfalaGraph.Plugins.Syfala.Internal.Transport;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Nodes;
+
+/// <summary>
+/// <c>syfala.client</c>: connects to a Syfala server (given, or found by broadcast discovery), checks its formats,
+/// starts I/O and exchanges audio over UDP; reconnects by itself when the server is lost and comes back.
+/// </summary>
+/// <remarks>
+/// <para>Ports: input <c>in</c> (or <c>in0</c> …) per entry of <c>outputs</c> — audio sent to the server; output
+/// <c>out</c> (or <c>out0</c> …) per entry of <c>inputs</c> — audio received, silent until it arrives and while the
+/// server is lost. The server's sample types may differ from those listed (any of the 12 is converted); its stream
+/// and channel counts and its sample rate must match, otherwise it is refused (ConnectionRefused) and reported.</para>
+/// <para>Threads between <see cref="Start"/> and <see cref="Stop"/>: a control-plane task, one UDP sender and one UDP
+/// receiver thread; audio crosses to <see cref="Process"/> only through SPSC rings. Events: PeerConnected,
+/// PeerDisconnected (value: connection number), Info (value: 3 = formats refused, 8 = StartIO refused).</para>
+/// </remarks>
+[NodeType("syfala.client", typeof(SyfalaClientParameters), Description = "Syfala protocol client: connects to a server (or discovers one) and exchanges audio over UDP.")]
+public sealed class SyfalaClientNode : AudioNode, IServiceNode
+{
+    private readonly SyfalaClientParameters _parameters;
+    private readonly ILogger _logger;
+    private readonly IMeterFactory? _meterFactory;
+    private SyfalaNodeMetrics? _metrics;
+    private UdpDatagramTransport? _transport;
+    private AudioPath? _audio;
+    private ClientControlPlane? _control;
+    private string _nodeId = "";
+    private bool _started;
+    private bool _stopped;
+    private double _sampleRate;
+
+    /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
+    /// <param name="parameters">The validated parameters.</param>
+    /// <param name="logger">State changes and errors; optional.</param>
+    /// <param name="meterFactory">Scope of the node's <c>SyfalaGraph</c> meter (counters per node and peer); optional.</param>
+    public SyfalaClientNode(SyfalaClientParameters parameters, ILogger<SyfalaClientNode>? logger = null, IMeterFactory? meterFactory = null)
+    {
+        _meterFactory = meterFactory;
+        ArgumentNullException.ThrowIfNull(parameters);
+        _parameters = parameters;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The local UDP address, after <see cref="Prepare"/>.</summary>
+    public IPEndPoint? LocalEndPoint => _transport?.LocalEndPoint;
+
+    /// <summary>Whether I/O with a server runs now. Any thread.</summary>
+    public bool IsRunningIO => _control?.Protocol.State == ClientProtocol.ClientState.Running;
+
+    /// <summary>The connected server, or null. Any thread (approximate).</summary>
+    public IPEndPoint? Server => _control?.Protocol.Server;
+
+    /// <summary>Why the last server was refused, or null. Any thread.</summary>
+    public string? LastRefusal => _control?.Protocol.LastRefusal;
+
+    /// <summary>Counters (snapshot). Any thread.</summary>
+    public SyfalaStatistics Statistics => _audio is null ? default : StatisticsSnapshot.Take(_audio, _control?.MalformedControl ?? 0);
+
+    internal AudioPath? Audio => _audio;
+
+    /// <summary>Bytes the control plane's ticks allocated so far (tests).</summary>
+    internal long ControlAllocatedBytes => _control?.ControlAllocatedBytes ?? -1;
+
+    /// <summary>The node's meter (tests listen to it).</summary>
+    internal Meter? Meter => _metrics?.Meter;
+
+    internal ClientProtocol? Protocol => _control?.Protocol;
+
+    /// <summary>Resolves the server (or broadcast) address, opens the UDP socket and allocates rings, buffers and threads. Audio thread: no.</summary>
+    /// <exception cref="NodeException">The server's name does not resolve, or no socket can be opened.</exception>
+    public override void Prepare(PrepareContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_transport is not null)
+        {
+            throw new InvalidOperationException("syfala.client has already been prepared.");
+        }
+
+        _nodeId = context.NodeId;
+        _sampleRate = context.SampleRate;
+        string target = _parameters.Discover ? _parameters.Broadcast : _parameters.Server;
+        IPEndPoint targetEndPoint;
+        try
+        {
+            targetEndPoint = EndPointParser.Resolve(target);
+            IPAddress any = targetEndPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+            _transport = new UdpDatagramTransport(new IPEndPoint(any, 0), broadcast: _parameters.Discover);
+        }
+        catch (Exception e) when (e is SocketException or FormatException)
+        {
+            throw new NodeException($"syfala.client cannot reach {target}: {e.Message}", e);
+        }
+
+        var inbox = new ControlInbox();
+        _audio = new AudioPath(_transport, inbox, atServer: false,
+            _parameters.Outputs.Select(s => s.Channels).ToArray(), _parameters.Inputs.Select(s => s.Channels).ToArray(),
+            context.SampleRate, context.MaxBlockFrames, _parameters);
+        _control = new ClientControlPlane(_transport, inbox, _audio, context.Events, _logger, _nodeId, targetEndPoint, _parameters.Discover,
+            CheckFormats, _parameters.Limits, _parameters.AutoStart, _parameters.HeartbeatMs, _parameters.TimeoutMs, _parameters.DiscoveryPeriodMs,
+            _parameters.Control == SyfalaControlTransport.Tcp);
+        _metrics = new SyfalaNodeMetrics(_meterFactory, _nodeId, () => Statistics, () => _control?.Protocol.Server?.ToString() ?? "");
+    }
+
+    /// <summary>Starts the receiver, sender and control plane (which starts discovery). Audio thread: no.</summary>
+    /// <exception cref="InvalidOperationException">Called before <see cref="Prepare"/>.</exception>
+    public void Start()
+    {
+        if (_audio is null || _control is null)
+        {
+            throw new InvalidOperationException("syfala.client: Start before Prepare.");
+        }
+
+        _started = true;
+        _audio.Start("syfala " + _nodeId);
+        _control.Start();
+    }
+
+    /// <summary>Asks the server to start I/O (when auto_start is false, or after a StartIO refusal). Any thread.</summary>
+    public void RequestStart() => _control?.Post(now => _control.Protocol.RequestStart(now));
+
+    /// <summary>Asks the server to stop I/O; the connection stays. Any thread.</summary>
+    public void RequestStop() => _control?.Post(now => _control.Protocol.RequestStop(now));
+
+    /// <summary>Sends StopIO and Disconnect, then stops the threads (bounded: a few seconds). Audio thread: no.</summary>
+    public void Stop()
+    {
+        if (!_started || _stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        if (_control is not null)
+        {
+            _control.Stop(_control.Shutdown);
+        }
+
+        _audio?.Stop();
+        if (_audio is not null)
+        {
+            _logger.LogInformation("{Node}: {Statistics}", _nodeId, Statistics);
+        }
+    }
+
+    /// <summary>
+    /// Hands each input block to the sender (while I/O runs) and fills each output from its jitter buffer (silence
+    /// while priming, after an underflow, and while no server is connected). Audio thread: yes (no allocation, no lock).
+    /// </summary>
+    public override void Process(in ProcessContext context)
+    {
+        if (_audio is null)
+        {
+            for (int i = 0; i < context.OutputCount; i++)
+            {
+                context.OutputBuffer(i).Clear(context.Frames);
+            }
+
+            return;
+        }
+
+        _audio.Process(context);
+    }
+
+    /// <summary>Closes the socket. Audio thread: no.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Stop(); // threads never outlive the node, even when the engine disposes without stopping
+            _metrics?.Dispose();
+            _transport?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Null when the server's formats fit this node's ports and the graph's rate; otherwise why not.</summary>
+    internal string? CheckFormats(StreamFormats formats)
+    {
+        string? problem = Compare("inputs (server → client)", formats.Inputs, _parameters.Inputs)
+            ?? Compare("outputs (client → server)", formats.Outputs, _parameters.Outputs);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        foreach (StreamFormat f in formats.Inputs.Concat(formats.Outputs))
+        {
+            if (f.SampleRate != _sampleRate)
+            {
+                return string.Format(CultureInfo.InvariantCulture,
+                    "the server runs at {0} Hz and the graph at {1} Hz{2}", f.SampleRate, _sampleRate,
+                    _parameters.Resample ? " (resample: true is not available yet)" : "; set the graph's sample_rate to match");
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Compare(string what, System.Collections.Immutable.ImmutableArray<StreamFormat> server, IReadOnlyList<SyfalaStreamParameters> expected)
+    {
+        if (server.Length != expected.Count)
+        {
+            return $"the server has {server.Length} {what} stream(s), this client expects {expected.Count}";
+        }
+
+        for (int i = 0; i < server.Length; i++)
+        {
+            if (server[i].ChannelCount != (uint)expected[i].Channels)
+            {
+                return $"{what} stream {i}: the server has {server[i].ChannelCount} channel(s), this client expects {expected[i].Channels}";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,130 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using SyfalaGraph.Abstractions.Parameters;
+using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Nodes;
+
+/// <summary>
+/// Parameters shared by <c>syfala.server</c> and <c>syfala.client</c>: the server's stream formats (both nodes list
+/// them in the server's terms), liveness, jitter buffer, datagram size, limits and chaos.
+/// </summary>
+/// <remarks>
+/// <para>Port layout (the same rule on both nodes; a node's graph inputs are what it sends, its outputs what it
+/// receives). Server: input port per entry of <see cref="Inputs"/> (the streams it sends), output port per entry of
+/// <see cref="Outputs"/> (the streams it receives). Client: input port per entry of <see cref="Outputs"/> (it sends the
+/// server's outputs), output port per entry of <see cref="Inputs"/>. Ports are named <c>in</c> / <c>out</c> when there
+/// is one stream in that direction, otherwise <c>in0</c>, <c>in1</c> … / <c>out0</c>, <c>out1</c> … in list order.</para>
+/// </remarks>
+public abstract record SyfalaNodeParameters : NodeParameters
+{
+    /// <summary>Streams the server sends to the client (server → client), in the server's terms.</summary>
+    [Description("Streams the server sends to the client (the server's 'inputs', e.g. its ADCs): list of {channels, sample_type, buffer_frames}.")]
+    public IReadOnlyList<SyfalaStreamParameters> Inputs { get; init; } = [];
+
+    /// <summary>Streams the client sends to the server (client → server), in the server's terms.</summary>
+    [Description("Streams the client sends to the server (the server's 'outputs', e.g. its DACs): list of {channels, sample_type, buffer_frames}.")]
+    public IReadOnlyList<SyfalaStreamParameters> Outputs { get; init; } = [];
+
+    /// <summary>Interval between heartbeats sent to the peer, in ms.</summary>
+    [Unit("ms")]
+    [Range(5, 60_000)]
+    [Description("Interval between heartbeats, ms.")]
+    public int HeartbeatMs { get; init; } = 100;
+
+    /// <summary>A peer silent for this long (no valid datagram) is dropped, in ms.</summary>
+    [Unit("ms")]
+    [Range(20, 600_000)]
+    [Description("A peer silent this long is dropped (and reconnected), ms.")]
+    public int TimeoutMs { get; init; } = 600;
+
+    /// <summary>Jitter-buffer target depth in frames: playback of received audio starts once this much is buffered.</summary>
+    [Unit("frames")]
+    [Range(1, 1 << 20)]
+    [Description("Jitter-buffer target depth of received audio, frames.")]
+    public int LatencyFrames { get; init; } = 512;
+
+    /// <summary>How control messages travel.</summary>
+    [Description("Control messages over 'udp' (reference-compatible) or 'tcp' (COBS-framed); audio is always UDP.")]
+    public SyfalaControlTransport Control { get; init; } = SyfalaControlTransport.Udp;
+
+    /// <summary>Largest datagram sent, header included, in bytes (1472 = an Ethernet MTU minus IP and UDP headers).</summary>
+    [Unit("bytes")]
+    [Range(AudioMessageHeader.EncodedLength + 8, 65_507)]
+    [Description("Largest UDP datagram sent, bytes (header included).")]
+    public int MaxDatagramBytes { get; init; } = 1472;
+
+    /// <summary>Largest channel count accepted in a format (ours or a peer's).</summary>
+    [Range(1, 65_536)]
+    [Description("Largest channel count accepted in a stream format.")]
+    public int MaxChannels { get; init; } = 1024;
+
+    /// <summary>Largest number of streams per direction accepted.</summary>
+    [Range(1, 4096)]
+    [Description("Largest number of streams per direction accepted.")]
+    public int MaxStreams { get; init; } = 64;
+
+    /// <summary>Largest sample rate accepted from a peer, in Hz.</summary>
+    [Unit("Hz")]
+    [Range(1.0, 10_000_000.0)]
+    [Description("Largest sample rate accepted in a peer's formats, Hz.")]
+    public double MaxSampleRate { get; init; } = 768_000;
+
+    /// <summary>Impairments applied to the audio datagrams this node sends.</summary>
+    [Description("Network impairments on the audio this node sends: loss_pct, delay_ms, jitter_ms, reorder_pct, duplicate_pct, corrupt_pct, seed.")]
+    public SyfalaChaosParameters Chaos { get; init; } = new();
+
+    /// <summary>The decoder limits these parameters describe.</summary>
+    internal SyfalaLimits Limits => new() { MaxChannels = (uint)MaxChannels, MaxStreams = MaxStreams, MaxSampleRate = MaxSampleRate };
+
+    /// <summary>Port name for stream <paramref name="index"/> of <paramref name="count"/>: <c>in</c> or <c>in0</c>, <c>in1</c>….</summary>
+    internal static string PortName(string prefix, int index, int count) =>
+        count == 1 ? prefix : prefix + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Declares one port per stream: inputs from <paramref name="sent"/>, outputs from <paramref name="received"/>.</summary>
+    internal static void DeclareStreamPorts(PortLayout ports, IReadOnlyList<SyfalaStreamParameters> sent, IReadOnlyList<SyfalaStreamParameters> received)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        for (int i = 0; i < sent.Count; i++)
+        {
+            ports.Input(PortName("in", i, sent.Count), ChannelCount.Fixed(Math.Max(1, sent[i].Channels)), $"Stream {i} sent to the peer.");
+        }
+
+        for (int i = 0; i < received.Count; i++)
+        {
+            ports.Output(PortName("out", i, received.Count), ChannelCount.Fixed(Math.Max(1, received[i].Channels)), $"Stream {i} received from the peer (silence until it arrives).");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override IEnumerable<ParameterError> Validate()
+    {
+        if (Inputs.Count + Outputs.Count == 0)
+        {
+            yield return new ParameterError("inputs", "no streams: give at least one format in 'inputs' or 'outputs'");
+        }
+
+        foreach ((string key, IReadOnlyList<SyfalaStreamParameters> list) in new[] { ("inputs", Inputs), ("outputs", Outputs) })
+        {
+            if (list.Count > MaxStreams)
+            {
+                yield return new ParameterError(key, $"{list.Count} streams is more than max_streams ({MaxStreams})");
+            }
+
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i].Channels > MaxChannels)
+                {
+                    yield return new ParameterError(key, $"stream {i} has {list[i].Channels} channels, more than max_channels ({MaxChannels})");
+                }
+            }
+        }
+
+        if (HeartbeatMs >= TimeoutMs)
+        {
+            yield return new ParameterError("heartbeat_ms", $"heartbeat_ms ({HeartbeatMs}) must be shorter than timeout_ms ({TimeoutMs})");
+        }
+    }
+}

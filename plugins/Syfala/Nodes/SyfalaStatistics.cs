@@ -1,0 +1,63 @@
+namespace SyfalaGraph.Plugins.Syfala.Nodes;
+
+/// <summary>
+/// A snapshot of a Syfala node's counters (cumulative since Start, all sessions). The server runs I/O with one
+/// client at a time, so these are the counters of the peer(s) it exchanged audio with, in turn.
+/// </summary>
+/// <param name="DatagramsReceived">Every datagram received (control and audio, valid or not).</param>
+/// <param name="BytesReceived">Their bytes.</param>
+/// <param name="AudioDatagrams">Audio datagrams accepted into a stream (not duplicates, not late).</param>
+/// <param name="AudioPayloadBytes">Their payload bytes.</param>
+/// <param name="DatagramsSent">Audio datagrams sent (after impairments).</param>
+/// <param name="BytesSent">Their bytes, headers included.</param>
+/// <param name="LostBytes">Stream bytes never received in time, concealed with silence.</param>
+/// <param name="Gaps">Concealment events (runs of lost bytes).</param>
+/// <param name="ConcealedFrames">Frames of silence inserted for lost bytes.</param>
+/// <param name="Late">Datagrams that arrived after their bytes had been concealed (dropped).</param>
+/// <param name="Duplicates">Datagrams received twice (dropped).</param>
+/// <param name="Reordered">Datagrams that arrived after a later one and still filled their gap.</param>
+/// <param name="Malformed">Datagrams that did not decode (audio and control).</param>
+/// <param name="UnknownPeer">Audio datagrams from an address other than the session's peer.</param>
+/// <param name="NotRunning">Audio datagrams received while no I/O session ran.</param>
+/// <param name="BadStream">Audio for a stream index that does not exist.</param>
+/// <param name="LengthMismatch">Audio whose n_bytes differs from its payload length.</param>
+/// <param name="Implausible">Audio whose byte_idx jumps implausibly far ahead (corrupted header).</param>
+/// <param name="ControlDropped">Control datagrams dropped because the control plane's inbox was full.</param>
+/// <param name="JitterMs">RFC 3550 interarrival jitter of the first received stream, ms.</param>
+/// <param name="JitterBufferFillFrames">Frames in the first receive buffer now.</param>
+/// <param name="Underflows">Reads of the audio thread that found the jitter buffer short (silence inserted).</param>
+/// <param name="SendOverflows">Blocks the audio thread could not hand to the sender thread (ring full).</param>
+/// <param name="ChaosDropped">Audio datagrams dropped by the chaos option.</param>
+/// <param name="ChaosDroppedPayloadBytes">Their payload bytes.</param>
+/// <param name="ChaosDuplicated">Audio datagrams sent twice by the chaos option.</param>
+/// <param name="ChaosCorrupted">Audio datagrams corrupted by the chaos option.</param>
+/// <param name="ChaosReordered">Audio datagrams held back by the chaos option.</param>
+public readonly record struct SyfalaStatistics(
+    long DatagramsReceived,
+    long BytesReceived,
+    long AudioDatagrams,
+    long AudioPayloadBytes,
+    long DatagramsSent,
+    long BytesSent,
+    long LostBytes,
+    long Gaps,
+    long ConcealedFrames,
+    long Late,
+    long Duplicates,
+    long Reordered,
+    long Malformed,
+    long UnknownPeer,
+    long NotRunning,
+    long BadStream,
+    long LengthMismatch,
+    long Implausible,
+    long ControlDropped,
+    double JitterMs,
+    int JitterBufferFillFrames,
+    long Underflows,
+    long SendOverflows,
+    long ChaosDropped,
+    long ChaosDroppedPayloadBytes,
+    long ChaosDuplicated,
+    long ChaosCorrupted,
+    long ChaosReordered);

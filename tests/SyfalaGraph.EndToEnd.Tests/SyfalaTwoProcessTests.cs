@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SyfalaGraph.Tests;
+
+namespace SyfalaGraph.EndToEnd.Tests;
+
+/// <summary>syfala.server and syfala.client in two separate syfala-graph processes on loopback.</summary>
+public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
+{
+    private static string ServerGraph(int port) => $$"""
+        version: 1
+        settings: { sample_rate: 48000, block_frames: 64, clock: realtime }
+        nodes:
+          tone: { type: tone, params: { frequency_hz: 660, amplitude: 0.25, channels: 1 } }
+          server:
+            type: syfala.server
+            params:
+              bind: 127.0.0.1:{{port}}
+              inputs:  [ { channels: 1, sample_type: i16 } ]
+              outputs: [ { channels: 1, sample_type: f32 } ]
+              latency_frames: 4096
+          received: { type: file.writer, params: { path: server-received.wav, subtype: float } }
+        links:
+          - tone.out -> server.in
+          - server.out -> received.in
+        """;
+
+    private static string ClientGraph(int port, bool loop) => $$"""
+        version: 1
+        settings: { sample_rate: 48000, block_frames: 64, clock: realtime }
+        nodes:
+          speech: { type: file.reader, params: { path: {{TestAudio.FrontCenterWav}}, loop: {{(loop ? "true" : "false")}} } }
+          client:
+            type: syfala.client
+            params:
+              server: 127.0.0.1:{{port}}
+              inputs:  [ { channels: 1, sample_type: i16 } ]
+              outputs: [ { channels: 1, sample_type: f32 } ]
+              latency_frames: 4096
+          received: { type: file.writer, params: { path: client-received.wav, subtype: float } }
+        links:
+          - speech.out -> client.in
+          - client.out -> received.in
+        """;
+
+    private static int FreePort() => 40_000 + Random.Shared.Next(10_000);
+
+    [Fact]
+    public async Task A_recording_streams_bit_exact_from_a_client_process_to_a_server_process()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-2p");
+        int port = FreePort();
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
+        // Looped: the client's graph starts playing before I/O runs, so the first pass is partial; a later pass is whole.
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "6"))
+            {
+                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
+                output.WriteLine(client.Log);
+            }
+
+            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
+            Assert.Equal(0, server.StopWith("INT"));
+            output.WriteLine(server.Log);
+        }
+
+        (float[] sent, _, _) = TestAudio.ReadWithSox(TestAudio.FrontCenterWav);
+        (float[] received, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
+        // A realtime graph may skip a block on an xrun (a loaded machine): one whole pass must be bit-exact.
+        (int offset, int candidates) = FindWholePass(sent, received);
+        output.WriteLine($"whole pass found at sample {offset} of {received.Length}; {candidates} candidate pass(es) examined");
+        Assert.True(offset >= 0, $"no bit-exact whole pass of the recording in the {received.Length} samples received ({candidates} candidates)");
+
+        (float[] tone, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "client-received.wav"));
+        Assert.True(tone.Max() > 0.2f, "the server's tone did not reach the client");
+    }
+
+    /// <summary>Where a whole, bit-exact copy of <paramref name="sent"/> starts in <paramref name="received"/> (or -1), and how many candidate starts were checked.</summary>
+    private static (int Offset, int Candidates) FindWholePass(float[] sent, float[] received)
+    {
+        static bool Same(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
+        int first = Array.FindIndex(sent, s => s != 0);
+        int candidates = 0;
+        for (int j = 0; j + sent.Length <= received.Length; j++)
+        {
+            bool match = true;
+            for (int t = first; t < first + 1024 && match; t++)
+            {
+                match = Same(received[j + t], sent[t]);
+            }
+
+            if (!match)
+            {
+                continue;
+            }
+
+            candidates++;
+            int i = 0;
+            while (i < sent.Length && Same(received[j + i], sent[i]))
+            {
+                i++;
+            }
+
+            if (i == sent.Length)
+            {
+                return (j, candidates);
+            }
+        }
+
+        return (-1, candidates);
+    }
+
+    [Fact]
+    public async Task A_killed_server_process_is_reported_near_timeout_and_a_new_one_is_reconnected()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-loss");
+        int port = FreePort();
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using var client = new CliProcess(dir, "run", "client.yaml");
+        DateTime killed;
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await client.WaitForLogAsync("IOStarted", ct);
+            await Task.Delay(500, ct);
+            killed = DateTime.Now;
+            Assert.NotEqual(0, server.StopWith("KILL"));
+        }
+
+        await client.WaitForLogAsync("lost: no datagram", ct);
+        Match m = LostLine().Match(client.Log);
+        Assert.True(m.Success, client.Log);
+        DateTime reported = DateTime.Today + TimeSpan.ParseExact(m.Groups[1].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+        double ms = (reported - killed).TotalMilliseconds;
+        output.WriteLine($"client reported the loss {ms:F0} ms after SIGKILL of the server process (timeout_ms 600)");
+        Assert.InRange(ms, 400, 1500); // measured and reported; the bound is generous for a loaded machine
+
+        using (var again = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await again.WaitForLogAsync("connected (peer 1)", ct);
+            for (int i = 0; i < 200 && Regex.Count(client.Log, "client: IOStarted") < 2; i++)
+            {
+                await Task.Delay(50, ct);
+            }
+
+            Assert.Equal(2, Regex.Count(client.Log, "client: connected to"));
+            Assert.Equal(2, Regex.Count(client.Log, "client: IOStarted"));
+            await Task.Delay(500, ct); // let the new server's graph finish starting before it is interrupted
+            Assert.Equal(0, again.StopWith("INT"));
+        }
+
+        Assert.Equal(0, client.StopWith("INT"));
+        output.WriteLine(client.Log);
+    }
+
+    [Fact]
+    public async Task The_syfala_probe_and_discover_commands_read_a_running_servers_formats()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-probe");
+        int port = FreePort();
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+            Cli.Result probe = Cli.Run(dir, "syfala", "probe", $"127.0.0.1:{port}");
+            Assert.True(probe.ExitCode == 0, probe.StdErr);
+            Assert.Equal(
+                [$"127.0.0.1:{port}", "  input  0 (server → client): 1 ch i16 at 48000 Hz, buffer 32 frames", "  output 0 (client → server): 1 ch f32 at 48000 Hz, buffer 32 frames"],
+                probe.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Cli.Result discover = Cli.Run(dir, "syfala", "discover", "--broadcast", $"127.0.0.1:{port}", "--timeout", "0.5");
+            Assert.True(discover.ExitCode == 0, discover.StdErr);
+            Assert.StartsWith($"127.0.0.1:{port}", discover.StdOut, StringComparison.Ordinal);
+            await server.WaitForLogAsync("client disconnected", TestContext.Current.CancellationToken); // the probe left cleanly
+            Assert.Equal(0, server.StopWith("INT"));
+        }
+
+        Cli.Result none = Cli.Run(dir, "syfala", "probe", $"127.0.0.1:{port}", "--timeout", "0.3");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("did not answer within 0.3 s", none.StdErr, StringComparison.Ordinal);
+        Assert.Equal(2, Cli.Run(dir, "syfala", "probe", "nonsense").ExitCode);
+    }
+
+    [GeneratedRegex(@"(\d\d:\d\d:\d\d\.\d\d\d) warn: \S+ client: server \S+ lost: no datagram")]
+    private static partial Regex LostLine();
+}

@@ -1,0 +1,53 @@
+using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Plugins.Syfala.Internal.Audio;
+
+namespace SyfalaGraph.Plugins.Syfala.Tests.Audio;
+
+/// <summary>The jitter buffer's priming, underflow concealment and reset.</summary>
+public sealed class ReceiveBufferTests
+{
+    [Fact]
+    public void Playback_starts_at_the_target_fill_and_an_underflow_is_silence_then_reprimes()
+    {
+        var buffer = new ReceiveBuffer(1, targetFrames: 100, maxBlockFrames: 32);
+        var block = new AudioBuffer(1, 32);
+        buffer.Write(Enumerable.Range(1, 99).Select(i => (float)i).ToArray());
+        buffer.Read(block, 32);
+        Assert.All(block.Samples, s => Assert.Equal(0f, s));
+        Assert.False(buffer.IsPlaying);
+        buffer.Write([100f]);
+        buffer.Read(block, 32);
+        Assert.True(buffer.IsPlaying);
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => (float)i), block.Samples);
+        buffer.Read(block, 32);
+        buffer.Read(block, 32);
+        buffer.Read(block, 32); // 4 frames left: 97..100 then silence
+        Assert.Equal([97f, 98f, 99f, 100f], block.Samples[..4]);
+        Assert.All(block.Samples[4..], s => Assert.Equal(0f, s));
+        Assert.Equal(1, buffer.Underflows);
+        Assert.Equal(28, buffer.ConcealedFrames);
+        Assert.False(buffer.IsPlaying);
+    }
+
+    [Fact]
+    public void Reset_discards_what_is_buffered()
+    {
+        var buffer = new ReceiveBuffer(2, targetFrames: 4, maxBlockFrames: 8);
+        var block = new AudioBuffer(2, 8);
+        buffer.Write(new float[32]);
+        buffer.RequestReset();
+        buffer.Read(block, 8);
+        Assert.Equal(0, buffer.FillFrames);
+        Assert.False(buffer.IsPlaying);
+    }
+
+    [Fact]
+    public void Overflow_drops_whole_frames_and_counts_them()
+    {
+        var buffer = new ReceiveBuffer(3, targetFrames: 1, maxBlockFrames: 1);
+        var frames = new float[3 * 20_000];
+        buffer.Write(frames);
+        Assert.True(buffer.OverflowFrames > 0);
+        Assert.Equal(20_000, buffer.FillFrames + buffer.OverflowFrames);
+    }
+}

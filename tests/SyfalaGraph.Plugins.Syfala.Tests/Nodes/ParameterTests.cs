@@ -1,0 +1,68 @@
+using SyfalaGraph.Abstractions.Parameters;
+using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Plugins.Syfala.Nodes;
+using SyfalaGraph.Plugins.Syfala.Protocol;
+
+namespace SyfalaGraph.Plugins.Syfala.Tests.Nodes;
+
+/// <summary>Port layout and the cross-parameter checks of both nodes.</summary>
+public sealed class ParameterTests
+{
+    private static readonly SyfalaStreamParameters Mono = new() { Channels = 1 };
+    private static readonly SyfalaStreamParameters Stereo = new() { Channels = 2, SampleType = SampleType.I24 };
+
+    private static string[] Errors(NodeParameters p) => p.Validate().Select(e => $"{e.Parameter}: {e.Message}").ToArray();
+
+    [Fact]
+    public void Ports_are_in_and_out_for_one_stream_and_numbered_for_several_mirrored_between_server_and_client()
+    {
+        var server = new PortLayout();
+        new SyfalaServerParameters { Inputs = [Stereo], Outputs = [Mono, Stereo] }.DeclarePorts(server);
+        Assert.Equal(["in"], server.Inputs.Select(p => p.Name));
+        Assert.Equal([2], server.Inputs.Select(p => p.Channels.Count));
+        Assert.Equal(["out0", "out1"], server.Outputs.Select(p => p.Name));
+        var client = new PortLayout();
+        new SyfalaClientParameters { Server = "h:1", Inputs = [Stereo], Outputs = [Mono, Stereo] }.DeclarePorts(client);
+        Assert.Equal(["in0", "in1"], client.Inputs.Select(p => p.Name)); // it sends the server's outputs
+        Assert.Equal([1, 2], client.Inputs.Select(p => p.Channels.Count));
+        Assert.Equal(["out"], client.Outputs.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Defaults_are_valid_once_a_stream_and_a_server_are_given()
+    {
+        Assert.Empty(Errors(new SyfalaServerParameters { Outputs = [Mono] }));
+        Assert.Empty(Errors(new SyfalaClientParameters { Server = "127.0.0.1:6910", Outputs = [Mono] }));
+        Assert.Empty(Errors(new SyfalaClientParameters { Discover = true, Outputs = [Mono] }));
+    }
+
+    [Theory]
+    [InlineData("inputs: no streams")]
+    public void A_node_without_streams_is_an_error(string expected)
+    {
+        Assert.Contains(Errors(new SyfalaServerParameters()), e => e.StartsWith(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Server_checks_bind_allow_and_limits()
+    {
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], Bind = "localhost:6910" }), e => e.StartsWith("bind: 'localhost' is not an IP address", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], Bind = "0.0.0.0" }), e => e.StartsWith("bind:", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], Allow = ["10.0.0.0/33"] }), e => e.StartsWith("allow: '10.0.0.0/33'", StringComparison.Ordinal));
+        Assert.Empty(Errors(new SyfalaServerParameters { Outputs = [Mono], Allow = ["10.0.0.0/8", "::1", "192.168.1.7"] }));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [new() { Channels = 2000 }] }), e => e.Contains("more than max_channels (1024)", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [.. Enumerable.Repeat(Mono, 65)] }), e => e.Contains("more than max_streams (64)", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], HeartbeatMs = 600 }), e => e.StartsWith("heartbeat_ms:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Client_needs_a_server_address_unless_it_discovers_and_tcp_needs_an_address()
+    {
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono] }), e => e.StartsWith("server: give the server's host:port", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "host" }), e => e.StartsWith("server: 'host' is not host:port", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "host:0" }), e => e.StartsWith("server: the server's port cannot be 0", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "::1:6910" }), e => e.Contains("[address]:port", StringComparison.Ordinal));
+        Assert.Empty(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "[::1]:6910" }));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Discover = true, Control = SyfalaControlTransport.Tcp }), e => e.StartsWith("control:", StringComparison.Ordinal));
+    }
+}
