@@ -30,7 +30,7 @@ WINDOW=${WINDOW:-12}
 RATE=48000
 # Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames);
 # JackTrip: -q (queue length, packets); zita-n2j: --buff (ms).
-SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"64 128 256 512"}
+SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"32 64 128 256 512"}
 SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"256 512"}
 JACKTRIP_QUEUE_64=${JACKTRIP_QUEUE_64:-"2 4 8"}
 JACKTRIP_QUEUE_256=${JACKTRIP_QUEUE_256:-"2 4"}
@@ -77,9 +77,14 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-# stop_case: clients first (syfala-graph gets SIGTERM and time to log its statistics), jackd servers last.
+# stop_case: the syfala-graph processes first, both signalled at once (each deactivates its JACK client before its
+# nodes log their statistics, so neither jitter buffer is emptied by the peer's disconnect first), then the other
+# clients, jackd servers last.
 stop_case() {
     local i label
+    for label in "${LABELS[@]}"; do
+        [[ $label == sg* ]] && kill -TERM "${PID_OF[$label]}" 2>/dev/null
+    done
     for ((i = ${#LABELS[@]} - 1; i >= 0; i--)); do
         label=${LABELS[$i]}
         [[ $label == jackd* ]] && continue
@@ -116,7 +121,17 @@ wait_port() {
     return 1
 }
 
-jconnect() { jack_connect -s "$1" "$2" "$3" >/dev/null 2>&1 || { log "jack_connect -s $1 $2 $3 failed"; return 1; }; }
+# jconnect SERVER SOURCE DESTINATION: retried for up to 10 s (a client's ports exist before it is activated, and
+# jackd refuses to connect the ports of an inactive client).
+jconnect() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        jack_connect -s "$1" "$2" "$3" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    log "jack_connect -s $1 $2 $3 failed for 10 s"
+    return 1
+}
 
 # start_dummy LABEL NAME PERIOD
 start_dummy() {
@@ -341,6 +356,9 @@ case_netjack() {
     set_tool_events "-"
 }
 
+# A case whose set-up failed still leaves its row (usually "no lock"); its processes are stopped.
+failed() { log "case $CASE: a step failed (see the logs with KEEP=1)"; stop_case; }
+
 # ---- main ------------------------------------------------------------------------------------------------------
 
 for tool in jackd jack_iodelay jack_lsp jack_connect; do
@@ -356,19 +374,19 @@ log "load average before: $LOAD_BEFORE; logs in $WORK"
 for period in $PERIODS; do
     for transport in $TRANSPORTS; do
         case $transport in
-            loop) log "JACK loop, period $period"; case_loop "$period" ;;
+            loop) log "JACK loop, period $period"; case_loop "$period" || failed ;;
             syfala)
                 var="SYFALA_LATENCY_$period"
-                for l in ${!var:-256}; do log "syfala, period $period, latency_frames $l"; case_syfala "$period" "$l"; done ;;
+                for l in ${!var:-256}; do log "syfala, period $period, latency_frames $l"; case_syfala "$period" "$l" || failed; done ;;
             jacktrip)
                 command -v jacktrip >/dev/null || { log "jacktrip missing (apt-get install jacktrip): skipped"; continue; }
                 var="JACKTRIP_QUEUE_$period"
-                for q in ${!var:-4}; do log "jacktrip, period $period, -q $q"; case_jacktrip "$period" "$q"; done ;;
+                for q in ${!var:-4}; do log "jacktrip, period $period, -q $q"; case_jacktrip "$period" "$q" || failed; done ;;
             zita)
                 command -v zita-j2n >/dev/null || { log "zita-njbridge missing (apt-get install zita-njbridge): skipped"; continue; }
                 var="ZITA_BUFF_$period"
-                for b in ${!var:-5}; do log "zita, period $period, --buff $b"; case_zita "$period" "$b"; done ;;
-            netjack) log "netjack2, period $period"; case_netjack "$period" ;;
+                for b in ${!var:-5}; do log "zita, period $period, --buff $b"; case_zita "$period" "$b" || failed; done ;;
+            netjack) log "netjack2, period $period"; case_netjack "$period" || failed ;;
             *) log "unknown transport $transport"; exit 2 ;;
         esac
     done
