@@ -42,6 +42,18 @@ public sealed class ReceiveBufferTests
     }
 
     [Fact]
+    public void A_producer_reset_discards_only_what_was_written_before_it()
+    {
+        var buffer = new ReceiveBuffer(1, targetFrames: 3, maxBlockFrames: 4);
+        var block = new AudioBuffer(1, 4);
+        buffer.Write([9f, 9f, 9f, 9f, 9f, 9f]);     // the old session
+        buffer.ResetFromProducer();
+        buffer.Write([1f, 2f, 3f, 4f]);             // the new one, already there when the audio thread notices
+        buffer.Read(block, 4);
+        Assert.Equal([1f, 2f, 3f, 4f], block.Samples);
+    }
+
+    [Fact]
     public void Overflow_drops_whole_frames_and_counts_them()
     {
         var buffer = new ReceiveBuffer(3, targetFrames: 1, maxBlockFrames: 1);

@@ -6,6 +6,8 @@ using SyfalaGraph.Plugins.Syfala.Protocol;
 namespace SyfalaGraph.Plugins.Syfala.Tests.Control;
 
 /// <summary>A million random messages into each state machine and the reassembler: no exception, invariants hold.</summary>
+// CPU-heavy: never alongside the real-time loopback tests (same collection = run one after the other).
+[Collection("Loopback")]
 public sealed class ProtocolFuzzTests
 {
     private const int Messages = 1_000_000;

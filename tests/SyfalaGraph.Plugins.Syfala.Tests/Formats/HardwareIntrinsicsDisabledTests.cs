@@ -9,6 +9,8 @@ namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
 /// scalar fallback is tested through the public API too (ImageSharp's approach). This class deliberately has no
 /// Conversion trait, so the child never starts another child.
 /// </summary>
+// CPU-heavy: never alongside the real-time loopback tests (same collection = run one after the other).
+[Collection("Loopback")]
 public sealed partial class HardwareIntrinsicsDisabledTests
 {
     [Fact]

@@ -9,6 +9,8 @@ namespace SyfalaGraph.Plugins.Syfala.Tests.Protocol;
 /// 2 KiB — through both decoders, with a fixed seed: nothing throws, rejected and non-Connect datagrams allocate
 /// nothing, and a Connect allocates at most in proportion to the formats it returned.
 /// </summary>
+// CPU-heavy: never alongside the real-time loopback tests (same collection = run one after the other).
+[Collection("Loopback")]
 public sealed class DecoderFuzzTests
 {
     private const int Iterations = 1_000_000;

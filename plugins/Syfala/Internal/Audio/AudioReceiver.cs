@@ -102,7 +102,7 @@ internal sealed class AudioReceiver
                 for (int i = 0; i < _streams.Length && i < session.ReceiveFormats.Length; i++)
                 {
                     _streams[i].Reset(session.ReceiveFormats[i].SampleType, _sampleRate, _reorderSeconds, _maxGapSeconds);
-                    _buffers[i].RequestReset();
+                    _buffers[i].ResetFromProducer();
                 }
 
                 Volatile.Write(ref _ackedGeneration, generation);

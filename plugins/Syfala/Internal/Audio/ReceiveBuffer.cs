@@ -7,8 +7,10 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // that clock-drift compensation (the lead's adaptive-resampling "clock bridge") can replace these internals
 // without touching the nodes. For now: an SPSC ring of interleaved float frames; the audio thread plays once the
 // fill reaches the target depth (the jitter buffer's latency), conceals an underflow with silence and then
-// re-primes to the target. A reset (new I/O session, peer lost) is requested by the control plane with a
-// generation counter and carried out by the consumer itself, so the ring keeps exactly one reader.
+// re-primes to the target. A reset (new I/O session, peer lost) is requested with a counter and carried out by the
+// consumer itself, so the ring keeps exactly one reader. A reset from the producer (a new session) discards exactly
+// what was written before it — not the new session's first frames, which may already be there when the audio
+// thread notices; a reset from elsewhere (session ended) discards whatever is buffered.
 
 /// <summary>
 /// Jitter buffer of one received stream: <c>channels</c> interleaved float32 frames in, planar blocks out.
@@ -19,6 +21,7 @@ internal sealed class ReceiveBuffer
     private readonly RingConsumer<float> _consumer;
     private readonly int _channels;
     private readonly int _targetFrames;
+    private long _resetPosition = long.MaxValue;
     private int _resetRequested;
     private int _resetSeen;
     private bool _playing;
@@ -78,8 +81,22 @@ internal sealed class ReceiveBuffer
         }
     }
 
-    /// <summary>Asks the audio thread to discard what is buffered and prime again (any thread).</summary>
-    public void RequestReset() => Interlocked.Increment(ref _resetRequested);
+    /// <summary>Asks the audio thread to discard whatever is buffered when it notices, and prime again (any thread).</summary>
+    public void RequestReset()
+    {
+        Volatile.Write(ref _resetPosition, long.MaxValue);
+        Interlocked.Increment(ref _resetRequested);
+    }
+
+    /// <summary>
+    /// Asks the audio thread to discard exactly what was written so far (a new session starts with the next
+    /// <see cref="Write"/>), and prime again. Receiver thread (the producer) only.
+    /// </summary>
+    public void ResetFromProducer()
+    {
+        Volatile.Write(ref _resetPosition, _producer.TotalWritten);
+        Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
+    }
 
     /// <summary>
     /// Fills the first <paramref name="frames"/> frames of <paramref name="destination"/> (planar): buffered audio
@@ -92,7 +109,8 @@ internal sealed class ReceiveBuffer
         if (requested != _resetSeen)
         {
             _resetSeen = requested;
-            _consumer.Skip(int.MaxValue);
+            long upTo = Volatile.Read(ref _resetPosition);
+            _consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - _consumer.TotalRead, int.MaxValue));
             Volatile.Write(ref _playing, false);
         }
 
