@@ -18,8 +18,8 @@ public class PluginDropInTests
         string dir = RepoPaths.NewTempDir("dropin");
         string project = Path.Combine(RepoPaths.Root, "tests", "ExamplePlugin");
         string v1 = Path.Combine(dir, "build-v1"), v2 = Path.Combine(dir, "build-v2");
-        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -p:BuildProjectReferences=false -nologo -v q");
-        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v2}\" -p:ExampleVersion=2 -p:BuildProjectReferences=false -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -c {RepoPaths.Configuration} -p:BuildProjectReferences=false -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v2}\" -p:ExampleVersion=2 -c {RepoPaths.Configuration} -p:BuildProjectReferences=false -nologo -v q");
         string plugins = Path.Combine(dir, "plugins");
         foreach (string name in new[] { "Core", "File" })
         {
@@ -61,7 +61,7 @@ public class PluginDropInTests
         string dir = RepoPaths.NewTempDir("pending");
         string project = Path.Combine(RepoPaths.Root, "tests", "ExamplePlugin");
         string v1 = Path.Combine(dir, "build-v1");
-        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -p:BuildProjectReferences=false -nologo -v q");
+        TestAudio.Run("dotnet", $"build \"{project}\" -o \"{v1}\" -c {RepoPaths.Configuration} -p:BuildProjectReferences=false -nologo -v q");
         string plugins = Path.Combine(dir, "plugins");
         foreach (string name in new[] { "Core", "File" })
         {

@@ -9,15 +9,11 @@ internal static class RepoPaths
 
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
+    /// <summary>The build configuration the tests run in (Debug or Release): what a test builds must match it.</summary>
+    public static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
     /// <summary>The built CLI's folder (plugins are copied beside it under plugins/).</summary>
-    public static string CliBin
-    {
-        get
-        {
-            string config = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            return Path.Combine(Root, "engine", "SyfalaGraph.Cli", "bin", config, "net10.0");
-        }
-    }
+    public static string CliBin => Path.Combine(Root, "engine", "SyfalaGraph.Cli", "bin", Configuration, "net10.0");
 
     public static string CliPlugins => Path.Combine(CliBin, "plugins");
 
