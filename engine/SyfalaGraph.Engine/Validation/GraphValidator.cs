@@ -315,24 +315,30 @@ public static class GraphValidator
             return order;
         }
 
-        // Report one cycle, by following remaining edges.
+        // Report one cycle. Every vertex left has a predecessor that is left too (its in-degree never reached 0),
+        // so walking predecessors must come back to a vertex already seen; a vertex left may also merely be
+        // downstream of the cycle, which is why the walk goes backwards rather than along out-edges.
         var remaining = Enumerable.Range(0, 2 * n).Where(v => present[v] && indegree[v] > 0).ToHashSet();
         int start = remaining.Min();
-        var path = new List<int> { start };
+        var back = new List<int> { start };
         var seen = new Dictionary<int, int> { [start] = 0 };
         int cur = start;
         while (true)
         {
-            cur = edges[cur].First(remaining.Contains);
+            int at0 = cur;
+            cur = remaining.First(u => edges[u].Contains(at0));
             if (seen.TryGetValue(cur, out int at))
             {
-                path = path.Skip(at).Append(cur).ToList();
+                back = back.Skip(at).Append(cur).ToList();
                 break;
             }
 
-            seen[cur] = path.Count;
-            path.Add(cur);
+            seen[cur] = back.Count;
+            back.Add(cur);
         }
+
+        back.Reverse();
+        List<int> path = back;
 
         string names = string.Join(" -> ", path.Select(v => nodes[v / 2].Id));
         var first = links.FirstOrDefault(l => l.Src == path[0] / 2 && l.Dst == path[1] / 2);
