@@ -80,6 +80,39 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         Assert.True(tone.Max() > 0.2f, "the server's tone did not reach the client");
     }
 
+    [Fact]
+    public async Task A_server_with_drive_true_runs_its_graph_on_the_arriving_audio_and_freewheels_without_it()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-drive");
+        int port = FreePort();
+        // The server's graph is clocked by what arrives: no realtime clock, no resampling, one block of buffering.
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port)
+            .Replace("clock: realtime", "clock: server", StringComparison.Ordinal)
+            .Replace("drift_compensation: false ", "drive: true ", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+            await Task.Delay(500, TestContext.Current.CancellationToken); // freewheeling: no client yet
+            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "6"))
+            {
+                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
+            }
+
+            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
+            Assert.Equal(0, server.StopWith("INT"));
+            output.WriteLine(server.Log);
+            var drove = System.Text.RegularExpressions.Regex.Match(server.Log, @"drove (\d+) blocks from arriving audio");
+            Assert.True(drove.Success, server.Log);
+            Assert.InRange(long.Parse(drove.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 3000, 5000); // ~6 s of 64-frame blocks
+        }
+
+        (float[] sent, _, _) = TestAudio.ReadWithSox(TestAudio.FrontCenterWav);
+        (float[] received, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
+        (int offset, _) = FindWholePass(sent, received);
+        Assert.True(offset >= 0, "no bit-exact whole pass of the recording in what the network-driven server received");
+    }
+
     /// <summary>Where a whole, bit-exact copy of <paramref name="sent"/> starts in <paramref name="received"/> (or -1), and how many candidate starts were checked.</summary>
     private static (int Offset, int Candidates) FindWholePass(float[] sent, float[] received)
     {

@@ -21,7 +21,7 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// <c>out</c> (or <c>out0</c> …) per entry of <c>inputs</c> — audio received, silent until it arrives and while the
 /// server is lost. The server's sample types may differ from those listed (any of the 12 is converted); its stream
 /// and channel counts and its sample rate must match, otherwise it is refused (ConnectionRefused) and reported.</para>
-/// <para>Threads between <see cref="SyfalaNode.Start"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task, one UDP sender and one UDP
+/// <para>Threads between <see cref="SyfalaNode.Start()"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task, one UDP sender and one UDP
 /// receiver thread; audio crosses to <see cref="SyfalaNode.Process"/> only through SPSC rings. Events: PeerConnected,
 /// PeerDisconnected (value: connection number), Info (value: 3 = formats refused, 8 = StartIO refused).</para>
 /// </remarks>
@@ -30,7 +30,6 @@ public sealed class SyfalaClientNode : SyfalaNode
 {
     private readonly SyfalaClientParameters _parameters;
     private ClientControlPlane? _control;
-    private double _sampleRate;
 
     /// <summary>Creates the node (nothing is opened until <see cref="Prepare"/>). Audio thread: no.</summary>
     /// <param name="parameters">The validated parameters.</param>
@@ -67,7 +66,8 @@ public sealed class SyfalaClientNode : SyfalaNode
         }
 
         NodeId = context.NodeId;
-        _sampleRate = context.SampleRate;
+        BlockFrames = context.MaxBlockFrames;
+        SampleRate = context.SampleRate;
         string target = _parameters.Discover ? _parameters.Broadcast : _parameters.Server;
         IPEndPoint targetEndPoint;
         try
@@ -109,10 +109,10 @@ public sealed class SyfalaClientNode : SyfalaNode
 
         foreach (StreamFormat f in formats.Inputs.Concat(formats.Outputs))
         {
-            if (f.SampleRate != _sampleRate)
+            if (f.SampleRate != SampleRate)
             {
                 return string.Format(CultureInfo.InvariantCulture,
-                    "the server runs at {0} Hz and the graph at {1} Hz{2}", f.SampleRate, _sampleRate,
+                    "the server runs at {0} Hz and the graph at {1} Hz{2}", f.SampleRate, SampleRate,
                     _parameters.Resample ? " (resample: true is not available yet)" : "; set the graph's sample_rate to match");
             }
         }

@@ -14,12 +14,14 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// What <see cref="SyfalaServerNode"/> and <see cref="SyfalaClientNode"/> share: a UDP socket, the audio path (one
 /// sender and one receiver thread, SPSC rings to <see cref="Process"/>), a control plane, metrics, and the order
 /// in which they start, stop and are disposed. The subclasses open the socket and build the control plane in
-/// <see cref="AudioNode.Prepare"/>.
+/// <see cref="AudioNode.Prepare"/>. With <c>drive: true</c> the node is also its clock domain's driver
+/// (<see cref="IDriverNode"/>): the graph runs a block each time a block of audio has arrived from the peer.
 /// </summary>
-public abstract class SyfalaNode : AudioNode, IServiceNode
+public abstract class SyfalaNode : AudioNode, IServiceNode, IDriverNode, IDecoupledNode
 {
     private bool _started;
     private bool _stopped;
+    private NetworkDriver? _driver;
 
     /// <summary>Creates the node (nothing is opened until Prepare). Audio thread: no.</summary>
     /// <param name="logger">State changes and errors; optional.</param>
@@ -71,9 +73,40 @@ public abstract class SyfalaNode : AudioNode, IServiceNode
         OnStarted();
     }
 
+    /// <inheritdoc />
+    public double? ImposedSampleRate => null;
+
+    /// <inheritdoc />
+    public int? ImposedBlockFrames => null;
+
+    /// <summary>Blocks run because audio arrived (<c>drive: true</c>); the others freewheeled while nothing arrived.</summary>
+    public long NetworkDrivenBlocks => _driver?.NetworkBlocks ?? 0;
+
+    /// <summary>
+    /// <c>drive: true</c>: runs <paramref name="cycle"/> each time a block has arrived on the first received stream
+    /// (after <see cref="Start()"/>, which the engine calls first). Audio thread: no.
+    /// </summary>
+    /// <exception cref="NodeException">The node receives no stream to be driven by.</exception>
+    public void Start(IGraphCycle cycle)
+    {
+        if (Audio is null || Audio.ReceiveBuffers.Count == 0)
+        {
+            throw new NodeException($"{NodeId}: drive: true needs a received stream to follow, and this node receives none");
+        }
+
+        _driver = new NetworkDriver(Audio, BlockFrames, SampleRate);
+        _driver.Start(cycle, NodeId);
+    }
+
+    /// <summary>The graph's block and rate, for <c>drive: true</c> (set by the subclasses' Prepare).</summary>
+    private protected int BlockFrames { get; set; }
+
+    private protected double SampleRate { get; set; }
+
     /// <summary>Ends the protocol session (StopIO, Disconnect), then stops the threads (bounded: a few seconds). Audio thread: no.</summary>
     public void Stop()
     {
+        _driver?.Stop(); // the domain first: no block runs after this
         if (!_started || _stopped)
         {
             return;
@@ -86,11 +119,17 @@ public abstract class SyfalaNode : AudioNode, IServiceNode
         {
             Logger.LogInformation("{Node}: {Statistics}", NodeId, Statistics);
         }
+
+        if (_driver is not null)
+        {
+            Logger.LogInformation("{Node}: drove {Blocks} blocks from arriving audio (the others freewheeled while no peer ran I/O)", NodeId, _driver.NetworkBlocks);
+        }
     }
 
     /// <summary>
-    /// Hands each input block to the sender (while I/O runs) and fills each output from its jitter buffer (silence
-    /// while priming, after an underflow, and while no peer runs I/O). Audio thread: yes (no allocation, no lock).
+    /// Fills each output from its receive buffer (silence while priming, after an underflow, and while no peer runs
+    /// I/O). The outputs do not depend on this block's inputs (a decoupled node: a graph may feed what it receives
+    /// back into it, as a far side that loops the audio back does). Audio thread: yes (no allocation, no lock).
     /// </summary>
     public override void Process(in ProcessContext context)
     {
@@ -104,10 +143,13 @@ public abstract class SyfalaNode : AudioNode, IServiceNode
             return;
         }
 
-        Audio.Process(context);
+        Audio.Receive(context);
     }
 
-    /// <summary>After <see cref="Start"/> started everything (the server logs where it listens).</summary>
+    /// <summary>Hands each input block to the sender thread while I/O runs. Audio thread: yes (no allocation, no lock).</summary>
+    public void ProcessSink(in ProcessContext context) => Audio?.Send(context);
+
+    /// <summary>After <see cref="Start()"/> started everything (the server logs where it listens).</summary>
     private protected virtual void OnStarted()
     {
     }

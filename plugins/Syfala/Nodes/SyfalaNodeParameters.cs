@@ -57,6 +57,17 @@ public abstract record SyfalaNodeParameters : NodeParameters
     [Description("Follow the peer's clock by adaptive resampling so the jitter buffer stays at latency_frames over hours; false = bit-exact samples, no drift correction (peers on one clock).")]
     public bool DriftCompensation { get; init; } = true;
 
+    /// <summary>
+    /// Drive this node's clock domain from the peer's audio: the graph runs a block each time a block has arrived
+    /// (no resampling, one block of buffering), freewheeling at the nominal rate while nothing arrives. The node
+    /// then names the domain (<c>settings.clock: &lt;id&gt;</c> or <c>clock: &lt;id&gt;</c> on nodes).
+    /// </summary>
+    [Description("Drive this node's clock domain from the arriving audio: a block runs each time a block has arrived (no resampling); freewheels while nothing arrives.")]
+    public bool Drive { get; init; }
+
+    /// <inheritdoc />
+    public override bool DrivesClock => Drive;
+
     /// <summary>How control messages travel.</summary>
     [Description("Control messages over 'udp' (reference-compatible) or 'tcp' (COBS-framed); audio is always UDP.")]
     public SyfalaControlTransport Control { get; init; } = SyfalaControlTransport.Udp;

@@ -19,7 +19,7 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// <para>Ports: input <c>in</c> (or <c>in0</c>, <c>in1</c> …) per entry of <c>inputs</c> — audio sent to the client;
 /// output <c>out</c> (or <c>out0</c> …) per entry of <c>outputs</c> — audio received from the client, silent until it
 /// arrives and after the client is lost. Planar float at the graph's rate, which is the rate advertised.</para>
-/// <para>Threads between <see cref="SyfalaNode.Start"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task (all protocol state), one
+/// <para>Threads between <see cref="SyfalaNode.Start()"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task (all protocol state), one
 /// UDP sender and one UDP receiver thread; audio crosses to <see cref="SyfalaNode.Process"/> only through SPSC rings. One
 /// client at a time runs I/O (others stay connected and get StartIOFailed, so they retry). Events: PeerConnected,
 /// PeerDisconnected (value: the server's peer number), Info (value: 3 = a client refused our formats).</para>
@@ -73,6 +73,8 @@ public sealed class SyfalaServerNode : SyfalaNode
         }
 
         NodeId = context.NodeId;
+        BlockFrames = context.MaxBlockFrames;
+        SampleRate = context.SampleRate;
         Formats = new StreamFormats(
             _parameters.Inputs.Select(s => ToFormat(s, context.SampleRate)).ToArray(),
             _parameters.Outputs.Select(s => ToFormat(s, context.SampleRate)).ToArray());

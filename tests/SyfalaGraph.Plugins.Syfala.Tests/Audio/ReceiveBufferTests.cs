@@ -62,4 +62,46 @@ public sealed class ReceiveBufferTests
         Assert.True(buffer.OverflowFrames > 0);
         Assert.Equal(20_000, buffer.FillFrames + buffer.OverflowFrames);
     }
+
+    [Fact]
+    public void Without_drift_compensation_a_lasting_surplus_is_dropped_once_and_the_fill_returns_to_the_target()
+    {
+        var buffer = new ReceiveBuffer(1, targetFrames: 64, maxBlockFrames: 64);
+        var block = new AudioBuffer(1, 64);
+        var period = new float[64];
+        buffer.Write(new float[64 * 10]); // a start-up burst: 10 blocks where 1 was wanted
+        for (int i = 0; i < 2 * 48_000 / 64; i++)
+        {
+            buffer.Write(period);
+            buffer.Read(block, 64);
+        }
+
+        Assert.InRange(buffer.FillFrames, 64, 128);
+        Assert.InRange(buffer.SkippedFrames, 64 * 8, 64 * 9);
+        Assert.Equal(0, buffer.Underflows);
+    }
+
+    [Fact]
+    public void A_surplus_that_comes_and_goes_with_jitter_is_kept()
+    {
+        var buffer = new ReceiveBuffer(1, targetFrames: 128, maxBlockFrames: 64);
+        var block = new AudioBuffer(1, 64);
+        var period = new float[64];
+        buffer.Write(new float[128]);
+        for (int i = 0; i < 3 * 48_000 / 64; i++)
+        {
+            // Arrivals in bursts of three blocks every third period: the fill swings, its minimum stays at the target.
+            if (i % 3 == 0)
+            {
+                buffer.Write(period);
+                buffer.Write(period);
+                buffer.Write(period);
+            }
+
+            buffer.Read(block, 64);
+        }
+
+        Assert.Equal(0, buffer.SkippedFrames);
+        Assert.Equal(0, buffer.Underflows);
+    }
 }

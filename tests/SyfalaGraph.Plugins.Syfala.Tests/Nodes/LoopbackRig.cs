@@ -145,7 +145,10 @@ internal sealed class LoopbackRig : IDisposable
 
     public void ProcessBoth()
     {
+        // As the engine runs a decoupled node: the sink half (send) and the source half (receive).
+        Client.ProcessSink(new ProcessContext(Block, FrameTime, Rate, ClientIn, ClientOut, _clientWriter!, false));
         Client.Process(new ProcessContext(Block, FrameTime, Rate, ClientIn, ClientOut, _clientWriter!, false));
+        Server.ProcessSink(new ProcessContext(Block, FrameTime, Rate, ServerIn, ServerOut, _serverWriter!, false));
         Server.Process(new ProcessContext(Block, FrameTime, Rate, ServerIn, ServerOut, _serverWriter!, false));
     }
 

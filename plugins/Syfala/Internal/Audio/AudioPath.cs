@@ -41,7 +41,10 @@ internal sealed class AudioPath
         _receiveBuffers = new ReceiveBuffer[receiveChannels.Length];
         for (int i = 0; i < receiveChannels.Length; i++)
         {
-            _receiveBuffers[i] = new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames, sampleRate, parameters.DriftCompensation);
+            // Driving the domain from the arrivals, this side follows the peer: one block of buffering, no resampling.
+            _receiveBuffers[i] = parameters.Drive
+                ? new ReceiveBuffer(receiveChannels[i], maxBlockFrames, maxBlockFrames)
+                : new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames, sampleRate, parameters.DriftCompensation);
         }
 
         double latencySeconds = parameters.LatencyFrames / sampleRate;
@@ -142,18 +145,28 @@ internal sealed class AudioPath
     /// </summary>
     public void Process(in ProcessContext context)
     {
-        int frames = context.Frames;
+        Send(context);
+        Receive(context);
+    }
+
+    /// <summary>Hands each input block to the sender thread while I/O runs. Audio thread: yes.</summary>
+    public void Send(in ProcessContext context)
+    {
         if (_sending)
         {
             for (int i = 0; i < _sendRings.Length; i++)
             {
-                _sendRings[i].TryWriteFrames(context.InputBuffer(i), frames);
+                _sendRings[i].TryWriteFrames(context.InputBuffer(i), context.Frames);
             }
         }
+    }
 
+    /// <summary>Fills each output from its receive buffer. Audio thread: yes.</summary>
+    public void Receive(in ProcessContext context)
+    {
         for (int i = 0; i < _receiveBuffers.Length; i++)
         {
-            _receiveBuffers[i].Read(context.OutputBuffer(i), frames);
+            _receiveBuffers[i].Read(context.OutputBuffer(i), context.Frames);
         }
     }
 

@@ -9,7 +9,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // resampler whose ratio follows the peer's clock, holding the fill at the jitter buffer's target depth, so a
 // peer whose clock runs 100 ppm fast neither drifts this side into overflows nor, if slow, into underflows over
 // hours. With drift_compensation: false (peers on one clock, or when bit-exact transport matters more than
-// drift) it is a plain SPSC ring that plays once the target fill is reached. Either way a reset (new I/O
+// drift) it is a plain SPSC ring that plays once the target fill is reached and drops a surplus that lasts.
+// Either way a reset (new I/O
 // session, peer lost) is requested with a counter and carried out by the consumer itself, so the ring keeps
 // exactly one reader; a reset from the producer (a new session) discards exactly what was written before it,
 // not the new session's first frames, which may already be there when the audio thread notices.
@@ -32,6 +33,10 @@ internal sealed class ReceiveBuffer
     private long _underflows;
     private long _overflowFrames;
     private long _concealedFrames;
+    private long _skippedFrames;
+    private int _windowLength;
+    private int _windowReads;
+    private int _windowMin = int.MaxValue;
 
     /// <param name="channels">Channels per frame (≥ 1).</param>
     /// <param name="targetFrames">Target fill, frames (the jitter-buffer depth; playback starts there).</param>
@@ -54,6 +59,7 @@ internal sealed class ReceiveBuffer
             return;
         }
 
+        _windowLength = Math.Max(1, (int)(sampleRate / maxBlockFrames)); // about one second of reads
         int capacityFrames = Math.Max((4 * targetFrames) + (4 * maxBlockFrames), 8192);
         (_producer, _consumer) = SpscRing.Create<float>(capacityFrames * channels);
     }
@@ -76,11 +82,17 @@ internal sealed class ReceiveBuffer
     /// <summary>Frames dropped because the buffer was full (receiver thread writes).</summary>
     public long OverflowFrames => Volatile.Read(ref _overflowFrames);
 
+    /// <summary>Frames skipped because the fill stayed above the target for about a second (without drift compensation).</summary>
+    public long SkippedFrames => Volatile.Read(ref _skippedFrames);
+
     /// <summary>Frames of silence output while playing (underflows), not counting priming.</summary>
     public long ConcealedFrames => Volatile.Read(ref _concealedFrames);
 
     /// <summary>Whether the audio thread is playing (target reached) rather than priming.</summary>
     public bool IsPlaying => _bridge is null ? Volatile.Read(ref _playing) : !_bridge.IsPriming;
+
+    /// <summary>Released after every write, when a <see cref="NetworkDriver"/> paces its domain on this stream.</summary>
+    public SemaphoreSlim? Arrived { get; set; }
 
     /// <summary>
     /// Appends whole interleaved frames (<paramref name="interleaved"/>.Length a multiple of the channel count).
@@ -110,6 +122,8 @@ internal sealed class ReceiveBuffer
         {
             Volatile.Write(ref _overflowFrames, _overflowFrames + ((interleaved.Length - n) / _channels));
         }
+
+        Arrived?.Release();
     }
 
     /// <summary>Asks the audio thread to discard whatever is buffered when it notices, and prime again (any thread).</summary>
@@ -139,6 +153,29 @@ internal sealed class ReceiveBuffer
 
         Volatile.Write(ref _resetPosition, _producer!.TotalWritten);
         Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
+    }
+
+    // Without drift compensation the fill is not steered, so a surplus left by the start of a session or by a
+    // stall of this side (a period the peer ran and this side did not) would stay for good as added latency.
+    // When the smallest fill seen over about a second stays above the target by more than a block, that much
+    // is a lasting surplus, not jitter: skip it (the only discontinuity, once, instead of latency forever).
+    private void DropPersistentSurplus(int left, int frames)
+    {
+        _windowMin = Math.Min(_windowMin, left);
+        if (++_windowReads < _windowLength)
+        {
+            return;
+        }
+
+        int surplus = _windowMin - _targetFrames;
+        if (surplus > frames)
+        {
+            _consumer!.Skip(surplus * _channels);
+            Volatile.Write(ref _skippedFrames, _skippedFrames + surplus);
+        }
+
+        _windowReads = 0;
+        _windowMin = int.MaxValue;
     }
 
     /// <summary>
@@ -185,6 +222,7 @@ internal sealed class ReceiveBuffer
         if (available >= frames)
         {
             consumer.TryReadFrames(destination, frames);
+            DropPersistentSurplus(available - frames, frames);
             return;
         }
 
