@@ -10,9 +10,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // peer whose clock runs 100 ppm fast neither drifts this side into overflows nor, if slow, into underflows over
 // hours. With drift_compensation: false (peers on one clock, or when bit-exact transport matters more than
 // drift) it is a plain SPSC ring that plays once the target fill is reached and drops a surplus that lasts.
-// Either way a reset (new I/O
-// session, peer lost) is requested with a counter and carried out by the consumer itself, so the ring keeps
-// exactly one reader; a reset from the producer (a new session) discards exactly what was written before it,
+// Either way a reset (new I/O session, peer lost) is requested with a counter and carried out by the consumer
+// itself, so the ring keeps exactly one reader; a reset from the producer (a new session) discards exactly what was written before it,
 // not the new session's first frames, which may already be there when the audio thread notices.
 
 /// <summary>
