@@ -7,8 +7,10 @@ namespace SyfalaGraph.Engine.Runtime;
 
 // Design: the cycle is what a driver calls once per period from its real-time thread. It reads the
 // current Schedule with one acquire load (so a schedule published by a reload is taken whole at a block
-// boundary), then runs each step: gather inputs (sum of upstream channels; aliased single links cost
-// nothing), call the node inside try/catch (an exception mutes that node only), and account time.
+// boundary), reads the bridges coming from other clock domains into their buffers, runs each step
+// (gather inputs: sum of upstream channels, aliased single links cost nothing; call the node inside
+// try/catch: an exception mutes that node only), writes the bridges going to other domains, and accounts
+// time.
 // Nothing here allocates, locks or blocks; counters are plain fields written by this thread alone and
 // read by others with Volatile.Read.
 
