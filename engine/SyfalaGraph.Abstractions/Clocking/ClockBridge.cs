@@ -147,9 +147,6 @@ public sealed class ClockBridge
     /// <summary>True while waiting for the fill to reach the target (at start and after an underflow).</summary>
     public bool IsPriming => Volatile.Read(ref _priming);
 
-    /// <summary>The largest latency that can be asked for with these block sizes (ring capacity minus margins), frames.</summary>
-    public int MaximumLatencyFrames => (_consumer.Capacity / _channels) - (2 * _maxConsumerFrames);
-
     /// <summary>
     /// The default target latency for these block sizes and quality, frames: the minimum plus one block of margin
     /// for scheduling jitter (1.3 ms at 64 frames and 48 kHz) — 210 frames for 64-frame blocks at medium quality.
