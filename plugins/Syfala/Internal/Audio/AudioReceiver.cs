@@ -15,7 +15,7 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // disagrees with its payload, is dropped and counted: nothing here throws or allocates per datagram.
 
 /// <summary>Receiver thread of a Syfala node: datagrams → reassemblers / control inbox.</summary>
-internal sealed class AudioReceiver
+internal sealed class AudioReceiver : AudioThread
 {
     private readonly IDatagramTransport _transport;
     private readonly ControlInbox _inbox;
@@ -28,13 +28,7 @@ internal sealed class AudioReceiver
     private readonly double _sampleRate;
     private readonly double _reorderSeconds;
     private readonly double _maxGapSeconds;
-    private AudioSession? _session;
-    private int _ackedGeneration = -1;
     private long _lastAudioTicks;
-    private long _threadAllocatedBytes = -1;
-    private long _loops;
-    private volatile bool _stop;
-    private Thread? _thread;
 
     public AudioReceiver(IDatagramTransport transport, ControlInbox inbox, ReceiveBuffer[] buffers, bool atServer,
         int maxPayloadBytes, double sampleRate, double reorderSeconds, double maxGapSeconds, ReceiveStatistics stats)
@@ -59,44 +53,23 @@ internal sealed class AudioReceiver
 
     public ReceiveStatistics Statistics => _stats;
 
-    public int AcknowledgedGeneration => Volatile.Read(ref _ackedGeneration);
-
     /// <summary>Stopwatch ticks of the last accepted audio datagram from the session's peer (liveness).</summary>
     public long LastAudioTicks => Volatile.Read(ref _lastAudioTicks);
 
-    public long ThreadAllocatedBytes => Volatile.Read(ref _threadAllocatedBytes);
-
-    public long Loops => Volatile.Read(ref _loops);
-
     /// <summary>Next expected byte index of a stream (tests).</summary>
     public ulong NextByteIndex(int stream) => _streams[stream].NextByteIndex;
-
-    /// <summary>Publishes the session whose audio is accepted (null: none).</summary>
-    public void SetSession(AudioSession? session) => Volatile.Write(ref _session, session);
-
-    public void Start(string name)
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
-    }
-
-    public bool Stop(TimeSpan timeout)
-    {
-        _stop = true;
-        return _thread is null || _thread.Join(timeout);
-    }
 
     // Fully optimised from the start: a long-running loop would otherwise be tiered up by on-stack replacement while
     // it runs, and that transition allocates on this thread. (56 B still show up now and then under load, even
     // with loops compiled optimised from the start: that remaining source is not found yet.)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run()
+    protected override void Run()
     {
         var source = new SocketAddress(_transport.AddressFamily);
         int generation = -1;
-        while (!_stop)
+        while (!Stopping)
         {
-            AudioSession? session = Volatile.Read(ref _session);
+            AudioSession? session = Session;
             if (session is not null && session.Generation != generation)
             {
                 generation = session.Generation;
@@ -106,7 +79,7 @@ internal sealed class AudioReceiver
                     _buffers[i].ResetFromProducer();
                 }
 
-                Volatile.Write(ref _ackedGeneration, generation);
+                Acknowledge(generation);
             }
 
             int n = _transport.Receive(_buffer, source, 2);
@@ -126,8 +99,7 @@ internal sealed class AudioReceiver
                 }
             }
 
-            Volatile.Write(ref _loops, _loops + 1);
-            Volatile.Write(ref _threadAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+            EndLoop();
         }
     }
 

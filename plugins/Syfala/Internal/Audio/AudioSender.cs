@@ -16,7 +16,7 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // audio thread keeps the audio thread free of system calls. Everything is allocated up front.
 
 /// <summary>Sender thread of a Syfala node: rings → datagrams. Start/Stop from the node; the rest is its own thread.</summary>
-internal sealed class AudioSender
+internal sealed class AudioSender : AudioThread
 {
     private readonly IDatagramTransport _transport;
     private readonly RingConsumer<float>[] _rings;
@@ -28,12 +28,6 @@ internal sealed class AudioSender
     private readonly float[] _floats;
     private readonly ulong[] _byteIndex;
     private readonly ChaosLine _chaos;
-    private AudioSession? _session;
-    private int _ackedGeneration = -1;
-    private long _threadAllocatedBytes = -1;
-    private long _loops;
-    private volatile bool _stop;
-    private Thread? _thread;
 
     /// <param name="transport">Where datagrams go.</param>
     /// <param name="rings">One ring per sent stream (interleaved float frames, filled by the audio thread).</param>
@@ -59,43 +53,19 @@ internal sealed class AudioSender
     /// <summary>The impairment stage (its counters: sent, dropped…).</summary>
     public ChaosLine Chaos => _chaos;
 
-    /// <summary>The last session generation this thread has anchored to.</summary>
-    public int AcknowledgedGeneration => Volatile.Read(ref _ackedGeneration);
-
     /// <summary>Bytes sent so far in each stream of the current session (byte_idx of the next datagram).</summary>
     public ulong BytesSent(int stream) => Volatile.Read(ref _byteIndex[stream]);
-
-    /// <summary>GC.GetAllocatedBytesForCurrentThread of the sender thread, sampled every loop (tests).</summary>
-    public long ThreadAllocatedBytes => Volatile.Read(ref _threadAllocatedBytes);
-
-    /// <summary>Loop iterations so far (tests wait on it).</summary>
-    public long Loops => Volatile.Read(ref _loops);
-
-    /// <summary>Publishes the session to send to (null: send nothing and discard what the audio thread writes).</summary>
-    public void SetSession(AudioSession? session) => Volatile.Write(ref _session, session);
-
-    public void Start(string name)
-    {
-        _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
-    }
-
-    public bool Stop(TimeSpan timeout)
-    {
-        _stop = true;
-        return _thread is null || _thread.Join(timeout);
-    }
 
     // Fully optimised from the start: a long-running loop would otherwise be tiered up by on-stack replacement while
     // it runs, and that transition allocates on this thread. (56 B still show up now and then under load, even
     // with loops compiled optimised from the start: that remaining source is not found yet.)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Run()
+    protected override void Run()
     {
         int generation = -1;
-        while (!_stop)
+        while (!Stopping)
         {
-            AudioSession? session = Volatile.Read(ref _session);
+            AudioSession? session = Session;
             long now = Stopwatch.GetTimestamp();
             bool sent = false;
             if (session is null || !session.Sending)
@@ -117,7 +87,7 @@ internal sealed class AudioSender
                         Volatile.Write(ref _byteIndex[s], 0UL);
                     }
 
-                    Volatile.Write(ref _ackedGeneration, generation);
+                    Acknowledge(generation);
                 }
 
                 for (int s = 0; s < _rings.Length && s < session.SendFormats.Length; s++)
@@ -127,8 +97,7 @@ internal sealed class AudioSender
             }
 
             _chaos.Pump(now);
-            Volatile.Write(ref _loops, _loops + 1);
-            Volatile.Write(ref _threadAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+            EndLoop();
             if (!sent)
             {
                 Thread.Sleep(1);

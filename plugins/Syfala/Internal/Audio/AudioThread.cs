@@ -1,0 +1,59 @@
+namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
+
+/// <summary>
+/// What the sender and receiver threads share: the session they serve (published by the control plane), the
+/// generation they have reset to, start and bounded stop, and per-loop counters the tests read.
+/// </summary>
+internal abstract class AudioThread
+{
+    private AudioSession? _session;
+    private int _ackedGeneration = -1;
+    private long _threadAllocatedBytes = -1;
+    private long _loops;
+    private volatile bool _stop;
+    private Thread? _thread;
+
+    /// <summary>The last session generation this thread has reset to.</summary>
+    public int AcknowledgedGeneration => Volatile.Read(ref _ackedGeneration);
+
+    /// <summary>GC.GetAllocatedBytesForCurrentThread of this thread, sampled every loop (tests).</summary>
+    public long ThreadAllocatedBytes => Volatile.Read(ref _threadAllocatedBytes);
+
+    /// <summary>Loop iterations so far (tests wait on it).</summary>
+    public long Loops => Volatile.Read(ref _loops);
+
+    /// <summary>The session this thread serves (null: none).</summary>
+    protected AudioSession? Session => Volatile.Read(ref _session);
+
+    /// <summary>True once <see cref="Stop"/> was called.</summary>
+    protected bool Stopping => _stop;
+
+    /// <summary>Publishes the session to serve (null: none). Control plane.</summary>
+    public void SetSession(AudioSession? session) => Volatile.Write(ref _session, session);
+
+    public void Start(string name)
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
+        _thread.Start();
+    }
+
+    /// <summary>Asks the thread to end and waits at most <paramref name="timeout"/>; false if it did not.</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        _stop = true;
+        return _thread is null || _thread.Join(timeout);
+    }
+
+    /// <summary>The thread's loop (until <see cref="Stopping"/>).</summary>
+    protected abstract void Run();
+
+    /// <summary>Records that this thread has reset to session <paramref name="generation"/>.</summary>
+    protected void Acknowledge(int generation) => Volatile.Write(ref _ackedGeneration, generation);
+
+    /// <summary>Counts one loop and samples the thread's allocation counter. This thread only.</summary>
+    protected void EndLoop()
+    {
+        Volatile.Write(ref _loops, _loops + 1);
+        Volatile.Write(ref _threadAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+    }
+}
