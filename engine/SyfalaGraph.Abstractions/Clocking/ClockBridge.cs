@@ -23,6 +23,12 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // primes again; a write that does not fit is dropped and counted, and a fill that rises four blocks above
 // target (a stalled consumer) is skipped back to it. These are recoveries from faults, not steady state.
 // The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+//
+// Two nominal rates (a 48 kHz peer feeding a 44.1 kHz graph): the ring holds producer frames, so the fill,
+// the target and the extrapolation are counted at the producer's rate; the resampler's step is the nominal
+// ratio R0 = producer rate / consumer rate times the controller's 1 + drift, and its filter is stretched when
+// R0 > 1 so its cutoff sits at the consumer's half rate. The controller sees the error divided by R0 (in
+// consumer frames), which keeps its loop gains those of the unity case.
 
 /// <summary>
 /// Carries audio from one clock domain to another: an SPSC ring plus an adaptive resampler on the consumer
@@ -35,7 +41,7 @@ namespace SyfalaGraph.Abstractions.Clocking;
 public sealed class ClockBridge
 {
     private readonly int _channels;
-    private readonly double _sampleRate;
+    private readonly double _nominalRatio;
     private readonly TimeProvider _time;
     private readonly double _framesPerTick;
     private readonly RingProducer<float> _producer;
@@ -44,6 +50,7 @@ public sealed class ClockBridge
     private readonly DriftController _controller;
     private readonly AudioBuffer _staging;
     private readonly int _maxConsumerFrames;
+    private readonly int _maxConsumerInputFrames;
     private readonly int _resyncMargin;
 
     // Producer-published stamp: total frames written at time _stampTicks; _stampVersion odd while updating.
@@ -66,16 +73,21 @@ public sealed class ClockBridge
     private bool _priming = true;
     private long _underflows;
     private long _outputFrames;
-    private double _ratio = 1;
+    private double _ratio;
     private double _smoothFill;
     private int _ringFill;
 
     /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
     /// <param name="channels">Channels carried (≥ 1).</param>
-    /// <param name="sampleRate">Nominal sample rate of both sides, Hz.</param>
-    /// <param name="options">Block sizes, target latency, quality, loop bandwidth.</param>
+    /// <param name="sampleRate">
+    /// Nominal sample rate of the consumer, Hz; also the producer's unless <see cref="ClockBridgeOptions.ProducerSampleRate"/> says otherwise.
+    /// </param>
+    /// <param name="options">Block sizes, target latency, quality, loop bandwidth, producer rate.</param>
     /// <param name="time">The clock both sides read; <see cref="TimeProvider.System"/> when null.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive, or the latency is below <see cref="MinimumLatencyFrames"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// A size or rate is not positive, the two rates are more than 16 times apart, or the latency is below
+    /// <see cref="MinimumLatencyFrames"/>.
+    /// </exception>
     public ClockBridge(int channels, double sampleRate, ClockBridgeOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -83,14 +95,25 @@ public sealed class ClockBridge
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sampleRate, 0);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ProducerBlockFrames, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ConsumerBlockFrames, 1);
+        double producerRate = options.ProducerSampleRate ?? sampleRate;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(producerRate, 0);
         _channels = channels;
-        _sampleRate = sampleRate;
+        SampleRate = sampleRate;
+        ProducerSampleRate = producerRate;
+        _nominalRatio = producerRate / sampleRate;
+        _ratio = _nominalRatio;
+        if (_nominalRatio > 16 || _nominalRatio < 1.0 / 16)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), producerRate,
+                $"cannot convert {producerRate} Hz to {sampleRate} Hz: the rates are more than 16 times apart");
+        }
+
         _time = time ?? TimeProvider.System;
-        _framesPerTick = sampleRate / _time.TimestampFrequency;
-        _resampler = new PolyphaseResampler(options.Quality);
+        _framesPerTick = producerRate / _time.TimestampFrequency;
+        _resampler = new PolyphaseResampler(options.Quality, _nominalRatio);
         Quality = options.Quality;
-        MinimumLatencyFrames = MinimumLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality);
-        int latency = options.LatencyFrames ?? DefaultLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality);
+        MinimumLatencyFrames = MinimumLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality, _nominalRatio);
+        int latency = options.LatencyFrames ?? DefaultLatency(options.ProducerBlockFrames, options.ConsumerBlockFrames, options.Quality, _nominalRatio);
         if (latency < MinimumLatencyFrames)
         {
             throw new ArgumentOutOfRangeException(nameof(options), latency,
@@ -101,20 +124,27 @@ public sealed class ClockBridge
         double maxDeviation = options.MaxDriftPpm * 1e-6;
         _controller = new DriftController(sampleRate, options.LoopBandwidthHz, maxDeviation);
         _maxConsumerFrames = options.ConsumerBlockFrames;
-        _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, options.ConsumerBlockFrames);
-        int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + options.ConsumerBlockFrames)));
+        _maxConsumerInputFrames = (int)Math.Ceiling(options.ConsumerBlockFrames * _nominalRatio * (1 + maxDeviation));
+        _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, _maxConsumerInputFrames);
+        int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + _maxConsumerInputFrames)));
         (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
         int hl = _resampler.HalfLength;
-        _staging = new AudioBuffer(channels, (2 * hl) + (int)Math.Ceiling(_maxConsumerFrames * (1 + maxDeviation)) + 4);
+        _staging = new AudioBuffer(channels, (2 * hl) + _maxConsumerInputFrames + 4);
     }
 
     /// <summary>Channels carried.</summary>
     public int Channels => _channels;
 
-    /// <summary>Target latency (mean fill), frames.</summary>
+    /// <summary>Nominal sample rate of the consumer (the output), Hz.</summary>
+    public double SampleRate { get; }
+
+    /// <summary>Nominal sample rate of the producer (the input), Hz; the frame counts of the ring are at this rate.</summary>
+    public double ProducerSampleRate { get; }
+
+    /// <summary>Target latency (mean fill), frames at <see cref="ProducerSampleRate"/>.</summary>
     public int LatencyFrames { get; }
 
-    /// <summary>The smallest latency that cannot underflow with perfectly regular threads, frames.</summary>
+    /// <summary>The smallest latency that cannot underflow with perfectly regular threads, frames at <see cref="ProducerSampleRate"/>.</summary>
     public int MinimumLatencyFrames { get; }
 
     /// <summary>The interpolation filter quality.</summary>
@@ -135,34 +165,44 @@ public sealed class ClockBridge
     /// <summary>Frames the producer has written so far.</summary>
     public long FramesWritten => Volatile.Read(ref _producerFrames);
 
-    /// <summary>The fill the controller holds at <see cref="LatencyFrames"/>, measured before the last read, frames.</summary>
+    /// <summary>The fill the controller holds at <see cref="LatencyFrames"/>, measured before the last read, producer frames.</summary>
     public double FillFrames => Volatile.Read(ref _smoothFill);
 
     /// <summary>Frames in the ring when the last read began (a sawtooth around the target as writes arrive).</summary>
     public int RingFillFrames => Volatile.Read(ref _ringFill);
 
-    /// <summary>Resampling ratio of the last read minus 1, in ppm: positive when the producer's clock runs faster.</summary>
-    public double RatioPpm => (Volatile.Read(ref _ratio) - 1) * 1e6;
+    /// <summary>
+    /// The drift correction of the last read, in ppm: the resampling ratio over its nominal value, minus 1; positive
+    /// when the producer's clock runs faster than its nominal rate says.
+    /// </summary>
+    public double RatioPpm => ((Volatile.Read(ref _ratio) / _nominalRatio) - 1) * 1e6;
 
     /// <summary>True while waiting for the fill to reach the target (at start and after an underflow).</summary>
     public bool IsPriming => Volatile.Read(ref _priming);
 
     /// <summary>
-    /// The default target latency for these block sizes and quality, frames: the minimum plus one block of margin
-    /// for scheduling jitter (1.3 ms at 64 frames and 48 kHz) — 210 frames for 64-frame blocks at medium quality.
+    /// The default target latency for these block sizes and quality, producer frames: the minimum plus one block of
+    /// margin for scheduling jitter (1.3 ms at 64 frames and 48 kHz) — 210 frames for 64-frame blocks at medium
+    /// quality and equal rates.
     /// </summary>
-    public static int DefaultLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality) =>
-        MinimumLatency(producerBlockFrames, consumerBlockFrames, quality) + Math.Max(producerBlockFrames, consumerBlockFrames);
+    /// <param name="producerBlockFrames">Largest producer write, producer frames.</param>
+    /// <param name="consumerBlockFrames">Largest consumer read, consumer frames.</param>
+    /// <param name="quality">Interpolation filter quality.</param>
+    /// <param name="nominalRatio">Producer rate / consumer rate.</param>
+    public static int DefaultLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality, double nominalRatio = 1) =>
+        MinimumLatency(producerBlockFrames, consumerBlockFrames, quality, nominalRatio)
+        + Math.Max(producerBlockFrames, (int)Math.Ceiling(consumerBlockFrames * nominalRatio));
 
     /// <summary>
-    /// The smallest target latency for these block sizes and quality, frames: one producer block (the fill
-    /// dips by that much just before a write) plus one consumer block plus the filter's look-ahead.
+    /// The smallest target latency for these block sizes and quality, producer frames: one producer block (the fill
+    /// dips by that much just before a write) plus what one consumer block reads plus the filter's look-ahead.
     /// </summary>
-    public static int MinimumLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality)
-    {
-        int halfLength = quality switch { ResamplerQuality.Low => 8, ResamplerQuality.High => 32, _ => 16 };
-        return producerBlockFrames + consumerBlockFrames + halfLength + 2;
-    }
+    /// <param name="producerBlockFrames">Largest producer write, producer frames.</param>
+    /// <param name="consumerBlockFrames">Largest consumer read, consumer frames.</param>
+    /// <param name="quality">Interpolation filter quality.</param>
+    /// <param name="nominalRatio">Producer rate / consumer rate.</param>
+    public static int MinimumLatency(int producerBlockFrames, int consumerBlockFrames, ResamplerQuality quality, double nominalRatio = 1) =>
+        producerBlockFrames + (int)Math.Ceiling(consumerBlockFrames * nominalRatio) + PolyphaseResampler.HalfLengthFor(quality, nominalRatio) + 2;
 
     /// <summary>
     /// Producer: writes the first <paramref name="frames"/> frames of <paramref name="source"/> (planar,
@@ -274,7 +314,7 @@ public sealed class ClockBridge
         double fill = Fill(ahead);
         if (_priming)
         {
-            if (fill < LatencyFrames || ringFrames < frames + hl + 1)
+            if (fill < LatencyFrames || ringFrames < (frames * _nominalRatio) + hl + 1)
             {
                 Publish(ringFrames, fill);
                 Silence(destination, frames);
@@ -296,7 +336,7 @@ public sealed class ClockBridge
 
         Publish(ringFrames, fill);
 
-        double ratio = _controller.Update(fill - LatencyFrames, frames);
+        double ratio = _nominalRatio * _controller.Update((fill - LatencyFrames) / _nominalRatio, frames);
         Volatile.Write(ref _ratio, ratio);
         int needed = (int)Math.Floor(_position + ((frames - 1) * ratio)) + hl + 1 - _stagedFrames;
         if (needed > 0)
@@ -342,7 +382,7 @@ public sealed class ClockBridge
 
     private void Resync(ref int ringFrames, ref double fill)
     {
-        int skip = (int)Math.Min(Math.Floor(fill - LatencyFrames), ringFrames - _maxConsumerFrames - _resampler.HalfLength - 1);
+        int skip = (int)Math.Min(Math.Floor(fill - LatencyFrames), ringFrames - _maxConsumerInputFrames - _resampler.HalfLength - 1);
         if (skip > 0)
         {
             _consumer.Skip(skip * _channels);

@@ -10,10 +10,16 @@ public sealed record ClockBridgeOptions
     public required int ConsumerBlockFrames { get; init; }
 
     /// <summary>
-    /// Target latency through the bridge, in frames: the mean fill the controller holds. Null for the smallest
+    /// Target latency through the bridge, in frames at the producer's rate: the mean fill the controller holds. Null for the smallest
     /// safe value, <see cref="ClockBridge.MinimumLatencyFrames"/> plus one block of margin for scheduling jitter.
     /// </summary>
     public int? LatencyFrames { get; init; }
+
+    /// <summary>
+    /// Nominal sample rate of the producer, Hz, when it differs from the consumer's (the rate given to the bridge):
+    /// the bridge then converts the rate as well as following the drift. Null: both sides run at the same rate.
+    /// </summary>
+    public double? ProducerSampleRate { get; init; }
 
     /// <summary>Interpolation filter quality.</summary>
     public ResamplerQuality Quality { get; init; } = ResamplerQuality.Medium;

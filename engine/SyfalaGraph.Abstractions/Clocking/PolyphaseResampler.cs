@@ -11,13 +11,19 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // errs by about (1/256)^2/8 times the kernel's curvature, below −120 dB for content under 0.4 × rate.
 // The filter is symmetric about rate/2 (passband edge fp, stopband edge 1 − fp) so images of anything in
 // the passband land in the stopband; at the near-unity ratios of drift compensation nothing else matters.
+// Converting to a lower rate (a step s > 1 input samples per output) the same kernel is stretched by s —
+// sinc(t / s) under a window s times wider, so s times more taps — which puts its cutoff at the OUTPUT's
+// half rate: content the output cannot carry is filtered out instead of aliasing (the textbook band-limited
+// interpolation of J. O. Smith, "Digital Audio Resampling", and what libsamplerate and zita-resampler do).
+// Converting to a higher rate needs no change: the input's own half rate is the lower one.
 // The kernel is the only hot loop: two dot products of Taps floats per output sample, vectorised with
 // Vector<T>, with a scalar path for machines without SIMD (tests run both).
 
 /// <summary>
-/// A polyphase windowed-sinc interpolator for one channel at a time, used at ratios close to 1 (clock-drift
-/// compensation). Stateless apart from its immutable filter table; the caller keeps the input history and
-/// the fractional read position. Thread-safe for concurrent use of <see cref="Interpolate"/>.
+/// A polyphase windowed-sinc interpolator for one channel at a time: ratios close to 1 (clock-drift
+/// compensation), and nominal rate conversions (44.1 ↔ 48 kHz…) when built with their step. Stateless apart
+/// from its immutable filter table; the caller keeps the input history and the fractional read position.
+/// Thread-safe for concurrent use of <see cref="Interpolate"/>.
 /// </summary>
 public sealed class PolyphaseResampler
 {
@@ -27,32 +33,61 @@ public sealed class PolyphaseResampler
     private readonly float[] _table;
 
     /// <summary>Builds the filter table for <paramref name="quality"/> (allocates; not on the audio thread).</summary>
-    public PolyphaseResampler(ResamplerQuality quality)
+    /// <param name="quality">Filter length and passband.</param>
+    /// <param name="maxStep">
+    /// The largest step (input samples per output sample) it will run at. Above 1 (conversion to a lower rate) the
+    /// cutoff moves down to the output's half rate and the filter grows by the same factor; 1 or less changes nothing.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown quality, or a step that is not positive or above 16.</exception>
+    public PolyphaseResampler(ResamplerQuality quality, double maxStep = 1)
     {
-        (int taps, double beta, double passband) = quality switch
+        (int baseTaps, double beta, double passband) = Design(quality);
+        if (!(maxStep > 0 && maxStep <= 16))
         {
-            ResamplerQuality.Low => (16, 7.86, 0.333),
-            ResamplerQuality.Medium => (32, 10.06, 0.397),
-            ResamplerQuality.High => (64, 12.26, 0.438),
-            _ => throw new ArgumentOutOfRangeException(nameof(quality), quality, "unknown resampler quality"),
-        };
+            throw new ArgumentOutOfRangeException(nameof(maxStep), maxStep, "the step must be above 0 and at most 16");
+        }
+
         Quality = quality;
-        Taps = taps;
+        Stretch = Math.Max(1, maxStep);
+        Taps = TapsFor(baseTaps, Stretch);
         PassbandEdge = passband;
-        _table = BuildTable(taps, beta);
+        _table = BuildTable(Taps, beta, Stretch);
     }
 
     /// <summary>The filter's quality setting.</summary>
     public ResamplerQuality Quality { get; }
 
-    /// <summary>Filter length in input samples (even).</summary>
+    /// <summary>Filter length in input samples (even; a multiple of 8 when stretched).</summary>
     public int Taps { get; }
 
     /// <summary>Half the filter length: input samples needed on each side of a read position.</summary>
     public int HalfLength => Taps / 2;
 
-    /// <summary>Upper edge of the flat passband, as a fraction of the sample rate.</summary>
+    /// <summary>Upper edge of the flat passband, as a fraction of the lower of the two sample rates' half rate.</summary>
     public double PassbandEdge { get; }
+
+    /// <summary>How much the kernel is stretched (≥ 1): the step it was built for when above 1.</summary>
+    public double Stretch { get; }
+
+    /// <summary>
+    /// <see cref="HalfLength"/> of a resampler built with these arguments, without building it, in input samples.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An unknown quality.</exception>
+    public static int HalfLengthFor(ResamplerQuality quality, double maxStep = 1) =>
+        TapsFor(Design(quality).Taps, Math.Max(1, maxStep)) / 2;
+
+    private static (int Taps, double Beta, double Passband) Design(ResamplerQuality quality) => quality switch
+    {
+        ResamplerQuality.Low => (16, 7.86, 0.333),
+        ResamplerQuality.Medium => (32, 10.06, 0.397),
+        ResamplerQuality.High => (64, 12.26, 0.438),
+        _ => throw new ArgumentOutOfRangeException(nameof(quality), quality, "unknown resampler quality"),
+    };
+
+    // Unstretched: the design's length. Stretched: that times the stretch, rounded up to a multiple of 8 so the
+    // vector path still applies.
+    private static int TapsFor(int baseTaps, double stretch) =>
+        stretch <= 1 ? baseTaps : (int)Math.Ceiling(baseTaps * stretch / 8) * 8;
 
     /// <summary>
     /// Computes <paramref name="output"/>.Length samples at input positions <paramref name="position"/>,
@@ -61,7 +96,7 @@ public sealed class PolyphaseResampler
     /// </summary>
     /// <param name="input">One channel of input samples (history included).</param>
     /// <param name="position">Input position of the first output sample, in samples.</param>
-    /// <param name="step">Input samples per output sample (the conversion ratio; 1 + drift).</param>
+    /// <param name="step">Input samples per output sample (input rate / output rate, times 1 + drift).</param>
     /// <param name="output">Where the samples go.</param>
     /// <returns>The input position of the sample after the last one written.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A position needs input outside <paramref name="input"/>.</exception>
@@ -135,10 +170,11 @@ public sealed class PolyphaseResampler
         return (a, b);
     }
 
-    private static float[] BuildTable(int taps, double beta)
+    private static float[] BuildTable(int taps, double beta, double stretch)
     {
         // Row r holds h(r/Phases + hl − 1 − k), k = 0..taps−1: the weights of inputs i − hl + 1 .. i + hl for an
-        // output at i + r/Phases. h is a sinc with cutoff at half the rate under a Kaiser window of half-width hl.
+        // output at i + r/Phases. h is a sinc with cutoff at half the input rate divided by the stretch, under a
+        // Kaiser window of half-width hl.
         int hl = taps / 2;
         var table = new float[(Phases + 1) * taps];
         double i0Beta = BesselI0(beta);
@@ -150,7 +186,8 @@ public sealed class PolyphaseResampler
             {
                 double t = ((double)r / Phases) + hl - 1 - k;
                 double w = Math.Abs(t) >= hl ? 0 : BesselI0(beta * Math.Sqrt(1 - ((t / hl) * (t / hl)))) / i0Beta;
-                double sinc = t == 0 ? 1 : Math.Sin(Math.PI * t) / (Math.PI * t);
+                double u = t / stretch;
+                double sinc = u == 0 ? 1 : Math.Sin(Math.PI * u) / (Math.PI * u);
                 row[k] = sinc * w;
                 sum += row[k];
             }

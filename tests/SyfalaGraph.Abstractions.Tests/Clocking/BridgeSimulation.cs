@@ -5,14 +5,17 @@ using SyfalaGraph.Tests;
 namespace SyfalaGraph.Abstractions.Tests.Clocking;
 
 /// <summary>
-/// Two clocks in virtual time, one writing a 1 kHz sine (exactly 48 samples per cycle in its own samples) into a
-/// <see cref="ClockBridge"/> and one reading it, each at 48 kHz × (1 + its drift). Events run in time order on
+/// Two clocks in virtual time, one writing a 1 kHz sine (in its own samples) into a <see cref="ClockBridge"/> and
+/// one reading it, each at its nominal rate (48 kHz unless set) × (1 + its drift). Events run in time order on
 /// one thread, so hours of drift take seconds and every run is deterministic.
 /// </summary>
 internal sealed class BridgeSimulation
 {
     public const double Rate = 48000;
-    private static readonly float[] Sine = Enumerable.Range(0, 48).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * i / 48))).ToArray();
+
+    public double ProducerRate { get; init; } = Rate;
+
+    public double ConsumerRate { get; init; } = Rate;
 
     public required double ProducerPpm { get; init; }
 
@@ -65,8 +68,9 @@ internal sealed class BridgeSimulation
     public void Run(double seconds, double lockedAfterSeconds)
     {
         var time = new VirtualTime();
-        Bridge = new ClockBridge(1, Rate, new ClockBridgeOptions
+        Bridge = new ClockBridge(1, ConsumerRate, new ClockBridgeOptions
         {
+            ProducerSampleRate = ProducerRate,
             ProducerBlockFrames = ProducerBlock,
             ConsumerBlockFrames = ConsumerBlock,
             LatencyFrames = LatencyFrames,
@@ -76,8 +80,10 @@ internal sealed class BridgeSimulation
         var dst = new AudioBuffer(1, ConsumerBlock);
         var tail = new float[KeepFrames];
         long tailWritten = 0;
-        double producerPeriod = ProducerBlock / (Rate * (1 + (ProducerPpm * 1e-6))) * 1e9;
-        double consumerPeriod = ConsumerBlock / (Rate * (1 + (ConsumerPpm * 1e-6))) * 1e9;
+        // One second of the producer's samples holds exactly 1000 cycles: the phase wraps there.
+        float[] sine = Enumerable.Range(0, (int)ProducerRate).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * 1000 * i / ProducerRate))).ToArray();
+        double producerPeriod = ProducerBlock / (ProducerRate * (1 + (ProducerPpm * 1e-6))) * 1e9;
+        double consumerPeriod = ConsumerBlock / (ConsumerRate * (1 + (ConsumerPpm * 1e-6))) * 1e9;
         double tp = 0, tc = consumerPeriod / 3; // arbitrary phase between the two
         long phase = 0;
         double end = seconds * 1e9;
@@ -96,14 +102,14 @@ internal sealed class BridgeSimulation
                 Span<float> s = src.GetChannel(0, ProducerBlock);
                 for (int i = 0; i < s.Length; i++)
                 {
-                    s[i] = Sine[(int)(phase++ % Sine.Length)];
+                    s[i] = sine[(int)(phase++ % sine.Length)];
                 }
 
                 Bridge.Write(src, ProducerBlock);
                 if (!stepped && tp >= stepAt)
                 {
                     stepped = true;
-                    producerPeriod = ProducerBlock / (Rate * (1 + (StepToPpm!.Value * 1e-6))) * 1e9;
+                    producerPeriod = ProducerBlock / (ProducerRate * (1 + (StepToPpm!.Value * 1e-6))) * 1e9;
                 }
 
                 tp += producerPeriod;

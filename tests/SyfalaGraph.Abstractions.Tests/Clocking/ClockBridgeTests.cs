@@ -6,21 +6,32 @@ namespace SyfalaGraph.Abstractions.Tests.Clocking;
 
 public class ClockBridgeTests
 {
+    /// <summary>
+    /// Drift alone (both at 48 kHz), and drift on top of a rate conversion (44.1 ↔ 48 kHz, and 96 → 48 kHz): the fill
+    /// holds, the drift is learnt, and the 1 kHz tone arrives at 1 kHz × the clocks' ratio in the consumer's samples.
+    /// </summary>
     [Theory]
-    [InlineData(200, -200)]
-    [InlineData(-200, 200)]
-    public void Bridge_locks_and_holds_fill_between_drifting_clocks(double producerPpm, double consumerPpm)
+    [InlineData(200, -200, 48000, 48000)]
+    [InlineData(-200, 200, 48000, 48000)]
+    [InlineData(200, -200, 44100, 48000)]
+    [InlineData(-200, 200, 48000, 44100)]
+    [InlineData(100, 0, 96000, 48000)]
+    public void Bridge_locks_and_holds_fill_between_drifting_clocks(double producerPpm, double consumerPpm, double producerRate, double consumerRate)
     {
-        var sim = new BridgeSimulation { ProducerPpm = producerPpm, ConsumerPpm = consumerPpm };
+        var sim = new BridgeSimulation { ProducerPpm = producerPpm, ConsumerPpm = consumerPpm, ProducerRate = producerRate, ConsumerRate = consumerRate };
         sim.Run(seconds: 300, lockedAfterSeconds: 60);
         double expectedPpm = ((1 + (producerPpm * 1e-6)) / (1 + (consumerPpm * 1e-6)) - 1) * 1e6;
+        double expectedHz = 1000 * (1 + (expectedPpm * 1e-6));
         double thd = ToneAnalysis.ThdPlusNoiseDb(sim.Tail, sim.CyclesPerConsumerSample);
+        double hz = sim.CyclesPerConsumerSample * consumerRate;
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"lock-in {sim.LockInSeconds:F1} s; fill {sim.MinFillAfterLock:F2}..{sim.MaxFillAfterLock:F2} (target {sim.Bridge.LatencyFrames}); ring {sim.MinRingFillAfterLock}..{sim.MaxRingFillAfterLock}; " +
-            $"ratio {sim.Bridge.RatioPpm:F3} ppm (expected {expectedPpm:F3}); tone {sim.CyclesPerConsumerSample * 48000:F5} Hz; THD+N {thd:F1} dB; underflows {sim.Bridge.Underflows}");
+            $"{producerRate} Hz {producerPpm:+0;-0} ppm -> {consumerRate} Hz {consumerPpm:+0;-0} ppm: lock-in {sim.LockInSeconds:F1} s; fill {sim.MinFillAfterLock:F2}..{sim.MaxFillAfterLock:F2} " +
+            $"(target {sim.Bridge.LatencyFrames}); ring {sim.MinRingFillAfterLock}..{sim.MaxRingFillAfterLock}; ratio {sim.Bridge.RatioPpm:F3} ppm (expected {expectedPpm:F3}); " +
+            $"tone {hz:F5} Hz (expected {expectedHz:F5}); THD+N {thd:F1} dB; underflows {sim.Bridge.Underflows}");
         Assert.Equal(0, sim.UnderflowsAfterLock);
         Assert.Equal(0, sim.OverflowsAfterLock);
         Assert.InRange(sim.Bridge.RatioPpm, expectedPpm - 0.5, expectedPpm + 0.5);
+        Assert.InRange(hz, expectedHz - 0.001, expectedHz + 0.001);
         Assert.InRange(thd, -200, -90);
     }
 
@@ -129,17 +140,19 @@ public class ClockBridgeTests
     }
 
     [Theory]
-    [InlineData(ResamplerQuality.Low)]
-    [InlineData(ResamplerQuality.Medium)]
-    [InlineData(ResamplerQuality.High)]
-    public void Resampler_vector_and_scalar_paths_agree(ResamplerQuality quality)
+    [InlineData(ResamplerQuality.Low, 1.0004)]
+    [InlineData(ResamplerQuality.Medium, 1.0004)]
+    [InlineData(ResamplerQuality.High, 1.0004)]
+    [InlineData(ResamplerQuality.Medium, 48000.0 / 44100)]
+    [InlineData(ResamplerQuality.High, 3.0)]
+    public void Resampler_vector_and_scalar_paths_agree(ResamplerQuality quality, double step)
     {
-        var r = new PolyphaseResampler(quality);
+        var r = new PolyphaseResampler(quality, step);
         var input = Enumerable.Range(0, 4096).Select(i => (float)Math.Sin(i * 0.37) * 0.8f).ToArray();
         var a = new float[1000];
         var b = new float[1000];
-        double endA = r.Interpolate(input, r.HalfLength + 0.3, 1.0004, a);
-        double endB = r.InterpolateScalar(input, r.HalfLength + 0.3, 1.0004, b);
+        double endA = r.Interpolate(input, r.HalfLength + 0.3, step, a);
+        double endB = r.InterpolateScalar(input, r.HalfLength + 0.3, step, b);
         Assert.Equal(endA, endB);
         for (int i = 0; i < a.Length; i++)
         {
