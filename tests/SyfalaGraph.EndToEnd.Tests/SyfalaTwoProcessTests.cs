@@ -113,6 +113,74 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         Assert.True(offset >= 0, "no bit-exact whole pass of the recording in what the network-driven server received");
     }
 
+    /// <summary>
+    /// A 44.1 kHz client graph with <c>resample: true</c> and a 48 kHz server graph, each in its own process: the client's
+    /// 1 kHz tone is recorded by the server at 48 kHz and the server's 660 Hz tone by the client at 44.1 kHz, each at
+    /// its frequency in its own file's samples.
+    /// </summary>
+    [Fact]
+    public async Task A_44_1_kHz_client_with_resample_exchanges_tones_with_a_48_kHz_server()
+    {
+        string dir = RepoPaths.NewTempDir("syfala-resample");
+        int port = FreePort();
+        File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port)
+            .Replace("latency_frames: 4096", "latency_frames: 1024", StringComparison.Ordinal)
+            .Replace("drift_compensation: false ", "drift_compensation: true ", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), $$"""
+            version: 1
+            settings: { sample_rate: 44100, block_frames: 64, clock: realtime }
+            nodes:
+              tone: { type: tone, params: { frequency_hz: 1000, amplitude: 0.25, channels: 1 } }
+              client:
+                type: syfala.client
+                params:
+                  server: 127.0.0.1:{{port}}
+                  inputs:  [ { channels: 1, sample_type: i16 } ]
+                  outputs: [ { channels: 1, sample_type: f32 } ]
+                  latency_frames: 1024
+                  resample: true
+              received: { type: file.writer, params: { path: client-received.wav, subtype: float } }
+            links:
+              - tone.out -> client.in
+              - client.out -> received.in
+            """);
+        using (var server = new CliProcess(dir, "run", "server.yaml"))
+        {
+            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "8"))
+            {
+                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
+                output.WriteLine(client.Log);
+            }
+
+            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
+            Assert.Equal(0, server.StopWith("INT"));
+            output.WriteLine(server.Log);
+        }
+
+        (float[] atServer, _, int serverRate) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
+        (float[] atClient, _, int clientRate) = TestAudio.ReadWithSox(Path.Combine(dir, "client-received.wav"));
+        Assert.Equal(48000, serverRate);
+        Assert.Equal(44100, clientRate);
+        // The last 2 s of what each side received (the session started after about a second).
+        double serverHz = ToneHz(atServer.AsSpan(atServer.Length - (2 * 48000))) * 48000;
+        double clientHz = ToneHz(atClient.AsSpan(atClient.Length - (2 * 44100))) * 44100;
+        output.WriteLine($"server received {serverHz:F3} Hz (sent 1000 at 44.1 kHz), client received {clientHz:F3} Hz (sent 660 at 48 kHz)");
+        Assert.InRange(serverHz, 999, 1001);
+        Assert.InRange(clientHz, 659.3, 660.7);
+    }
+
+    private static double ToneHz(ReadOnlySpan<float> x)
+    {
+        var crossings = new RisingZeroCrossings();
+        for (int i = 0; i < x.Length; i++)
+        {
+            crossings.Add(x[i], i);
+        }
+
+        return crossings.CyclesPerSample;
+    }
+
     /// <summary>Where a whole, bit-exact copy of <paramref name="sent"/> starts in <paramref name="received"/> (or -1), and how many candidate starts were checked.</summary>
     private static (int Offset, int Candidates) FindWholePass(float[] sent, float[] received)
     {

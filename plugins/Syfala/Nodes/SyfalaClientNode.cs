@@ -20,7 +20,8 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// <para>Ports: input <c>in</c> (or <c>in0</c> …) per entry of <c>outputs</c> — audio sent to the server; output
 /// <c>out</c> (or <c>out0</c> …) per entry of <c>inputs</c> — audio received, silent until it arrives and while the
 /// server is lost. The server's sample types may differ from those listed (any of the 12 is converted); its stream
-/// and channel counts and its sample rate must match, otherwise it is refused (ConnectionRefused) and reported.</para>
+/// and channel counts must match, and its sample rate too unless <c>resample: true</c>; otherwise it is refused
+/// (ConnectionRefused) and reported.</para>
 /// <para>Threads between <see cref="SyfalaNode.Start()"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task, one UDP sender and one UDP
 /// receiver thread; audio crosses to <see cref="SyfalaNode.Process"/> only through SPSC rings. Events: PeerConnected,
 /// PeerDisconnected (value: connection number), Info (value: 3 = formats refused, 8 = StartIO refused).</para>
@@ -28,6 +29,9 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 [NodeType("syfala.client", typeof(SyfalaClientParameters), Description = "Syfala protocol client: connects to a server (or discovers one) and exchanges audio over UDP.")]
 public sealed class SyfalaClientNode : SyfalaNode
 {
+    // The resampler's limit (PolyphaseResampler: a kernel stretched more than 16 times is refused).
+    private const int MaxRateRatio = 16;
+
     private readonly SyfalaClientParameters _parameters;
     private ClientControlPlane? _control;
 
@@ -109,11 +113,21 @@ public sealed class SyfalaClientNode : SyfalaNode
 
         foreach (StreamFormat f in formats.Inputs.Concat(formats.Outputs))
         {
-            if (f.SampleRate != SampleRate)
+            if (f.SampleRate == SampleRate)
+            {
+                continue;
+            }
+
+            if (!_parameters.Resample)
             {
                 return string.Format(CultureInfo.InvariantCulture,
-                    "the server runs at {0} Hz and the graph at {1} Hz{2}", f.SampleRate, SampleRate,
-                    _parameters.Resample ? " (resample: true is not available yet)" : "; set the graph's sample_rate to match");
+                    "the server runs at {0} Hz and the graph at {1} Hz; set the graph's sample_rate to match, or resample: true", f.SampleRate, SampleRate);
+            }
+
+            if (f.SampleRate > SampleRate * MaxRateRatio || f.SampleRate < SampleRate / MaxRateRatio)
+            {
+                return string.Format(CultureInfo.InvariantCulture,
+                    "the server runs at {0} Hz and the graph at {1} Hz: more than {2} times apart, beyond what resample: true converts", f.SampleRate, SampleRate, MaxRateRatio);
             }
         }
 

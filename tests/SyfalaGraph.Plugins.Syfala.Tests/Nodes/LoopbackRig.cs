@@ -48,7 +48,17 @@ internal sealed class LoopbackRig : IDisposable
     private NodeEventWriter? _serverWriter;
     private NodeEventWriter? _clientWriter;
 
-    private LoopbackRig(int block) => Block = block;
+    private long _clientBlocks;
+    private long _serverBlocks;
+
+    private LoopbackRig(int block, double clientRate)
+    {
+        Block = block;
+        ClientRate = clientRate;
+    }
+
+    /// <summary>The client's graph rate, Hz (the server's is <see cref="Rate"/>).</summary>
+    public double ClientRate { get; }
 
     public SyfalaServerNode Server { get; private set; } = null!;
 
@@ -70,9 +80,9 @@ internal sealed class LoopbackRig : IDisposable
 
     public long FrameTime => _blocks * Block;
 
-    public static LoopbackRig Start(SyfalaServerParameters server, Func<string, SyfalaClientParameters> client, int block = 64)
+    public static LoopbackRig Start(SyfalaServerParameters server, Func<string, SyfalaClientParameters> client, int block = 64, double clientRate = Rate)
     {
-        var rig = new LoopbackRig(block);
+        var rig = new LoopbackRig(block, clientRate);
         rig._serverWriter = rig.ServerEvents.Writer("server");
         rig._clientWriter = rig.ClientEvents.Writer("client");
         rig.Server = new SyfalaServerNode(server);
@@ -81,7 +91,7 @@ internal sealed class LoopbackRig : IDisposable
         rig.Client = new SyfalaClientNode(cp);
         rig.ClientIn = cp.Outputs.Select(f => new AudioBuffer(f.Channels, block)).ToArray();
         rig.ClientOut = cp.Inputs.Select(f => new AudioBuffer(f.Channels, block)).ToArray();
-        rig.Client.Prepare(new PrepareContext("client", Rate, block, rig.ClientIn.Select(b => b.Channels).ToList(),
+        rig.Client.Prepare(new PrepareContext("client", clientRate, block, rig.ClientIn.Select(b => b.Channels).ToList(),
             rig.ClientOut.Select(b => b.Channels).ToList(), rig._clientWriter, false));
         rig.Server.Start();
         rig.Client.Start();
@@ -143,11 +153,61 @@ internal sealed class LoopbackRig : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Runs each side at its own rate (the client at <see cref="ClientRate"/>, the server at <see cref="Rate"/>) for
+    /// <paramref name="seconds"/> of real time: whichever side's block is due next runs, paced as by two drivers.
+    /// The callbacks get true for the client's block, false for the server's.
+    /// </summary>
+    public void RunBothRates(double seconds, Action<LoopbackRig, bool>? fill = null, Action<LoopbackRig, bool>? collect = null)
+    {
+        double start = _clock.Elapsed.TotalSeconds;
+        long clientStart = _clientBlocks, serverStart = _serverBlocks;
+        while (true)
+        {
+            double clientDue = start + ((_clientBlocks - clientStart) * Block / ClientRate);
+            double serverDue = start + ((_serverBlocks - serverStart) * Block / Rate);
+            bool client = clientDue <= serverDue;
+            double due = Math.Min(clientDue, serverDue);
+            if (due - start >= seconds)
+            {
+                return;
+            }
+
+            while (_clock.Elapsed.TotalSeconds < due)
+            {
+                if (due - _clock.Elapsed.TotalSeconds > 0.002)
+                {
+                    Thread.Sleep(1);
+                }
+                else
+                {
+                    Thread.SpinWait(20);
+                }
+            }
+
+            fill?.Invoke(this, client);
+            if (client)
+            {
+                var context = new ProcessContext(Block, _clientBlocks++ * Block, ClientRate, ClientIn, ClientOut, _clientWriter!, false);
+                Client.ProcessSink(context);
+                Client.Process(context);
+            }
+            else
+            {
+                var context = new ProcessContext(Block, _serverBlocks++ * Block, Rate, ServerIn, ServerOut, _serverWriter!, false);
+                Server.ProcessSink(context);
+                Server.Process(context);
+            }
+
+            collect?.Invoke(this, client);
+        }
+    }
+
     public void ProcessBoth()
     {
         // As the engine runs a decoupled node: the sink half (send) and the source half (receive).
-        Client.ProcessSink(new ProcessContext(Block, FrameTime, Rate, ClientIn, ClientOut, _clientWriter!, false));
-        Client.Process(new ProcessContext(Block, FrameTime, Rate, ClientIn, ClientOut, _clientWriter!, false));
+        Client.ProcessSink(new ProcessContext(Block, FrameTime, ClientRate, ClientIn, ClientOut, _clientWriter!, false));
+        Client.Process(new ProcessContext(Block, FrameTime, ClientRate, ClientIn, ClientOut, _clientWriter!, false));
         Server.ProcessSink(new ProcessContext(Block, FrameTime, Rate, ServerIn, ServerOut, _serverWriter!, false));
         Server.Process(new ProcessContext(Block, FrameTime, Rate, ServerIn, ServerOut, _serverWriter!, false));
     }

@@ -65,4 +65,14 @@ public sealed class ParameterTests
         Assert.Empty(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "[::1]:6910" }));
         Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Discover = true, Control = SyfalaControlTransport.Tcp }), e => e.StartsWith("control:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Resample_needs_drift_compensation_and_excludes_drive()
+    {
+        Assert.Empty(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "h:1", Resample = true }));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "h:1", Resample = true, DriftCompensation = false }),
+            e => e.StartsWith("resample: resample: true needs drift_compensation: true", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "h:1", Resample = true, Drive = true }),
+            e => e.StartsWith("resample: resample: true cannot be combined with drive: true", StringComparison.Ordinal));
+    }
 }

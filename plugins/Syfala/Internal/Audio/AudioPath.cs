@@ -1,6 +1,7 @@
 using System.Net;
 using System.Diagnostics;
 using System.Net.Sockets;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Rings;
 using SyfalaGraph.Plugins.Syfala.Internal.Control;
@@ -23,6 +24,9 @@ internal sealed class AudioPath
     private readonly AudioSender _sender;
     private readonly AudioReceiver _receiver;
     private readonly ReceiveStatistics _stats = new();
+    private readonly int[] _sendChannels;
+    private readonly double _sampleRate;
+    private readonly int _maxDatagramBytes;
     private AudioSession? _session;
     private int _generation;
     private volatile bool _sending;
@@ -30,6 +34,9 @@ internal sealed class AudioPath
     public AudioPath(IDatagramTransport transport, ControlInbox inbox, bool atServer, int[] sendChannels, int[] receiveChannels,
         double sampleRate, int maxBlockFrames, SyfalaNodeParameters parameters)
     {
+        _sendChannels = sendChannels;
+        _sampleRate = sampleRate;
+        _maxDatagramBytes = parameters.MaxDatagramBytes;
         int sendRingFrames = Math.Max((int)(sampleRate / 4), 16 * maxBlockFrames);
         _sendRings = new RingProducer<float>[sendChannels.Length];
         var consumers = new RingConsumer<float>[sendChannels.Length];
@@ -52,7 +59,7 @@ internal sealed class AudioPath
         double maxGapSeconds = Math.Max(1.0, 2.0 * parameters.TimeoutMs / 1000.0);
         _sender = new AudioSender(transport, consumers, sendChannels, atServer, parameters.MaxDatagramBytes, parameters.Chaos);
         _receiver = new AudioReceiver(transport, inbox, _receiveBuffers, atServer, parameters.MaxDatagramBytes - AudioMessageHeader.EncodedLength,
-            sampleRate, reorderSeconds, maxGapSeconds, _stats);
+            reorderSeconds, maxGapSeconds, _stats);
     }
 
     public AudioSender Sender => _sender;
@@ -96,12 +103,30 @@ internal sealed class AudioPath
     }
 
     /// <summary>
-    /// Publishes a new session and waits (bounded: 1 s) until both threads have reset to it. Control plane only.
+    /// Publishes a new session and waits (bounded: 1 s) until both threads have reset to it. Streams at another rate
+    /// than the graph's (a client with resample: true) get their converters here, off the audio threads. Control plane only.
     /// </summary>
     /// <returns>False when a thread did not acknowledge in time.</returns>
     public bool Activate(SocketAddress peer, StreamFormat[] sendFormats, StreamFormat[] receiveFormats, bool sending)
     {
-        var session = new AudioSession(++_generation, peer, sendFormats, receiveFormats, sending);
+        var converters = new RateConverter?[sendFormats.Length];
+        for (int i = 0; i < sendFormats.Length && i < _sendChannels.Length; i++)
+        {
+            if (sendFormats[i].SampleRate != _sampleRate)
+            {
+                // The sender converts at most one datagram's worth of frames at a time.
+                int bytesPerFrame = _sendChannels[i] * sendFormats[i].SampleType.BytesPerSample();
+                int framesPerDatagram = Math.Max(1, (_maxDatagramBytes - AudioMessageHeader.EncodedLength) / bytesPerFrame);
+                converters[i] = new RateConverter(_sendChannels[i], _sampleRate, sendFormats[i].SampleRate, framesPerDatagram);
+            }
+        }
+
+        for (int i = 0; i < receiveFormats.Length && i < _receiveBuffers.Length; i++)
+        {
+            _receiveBuffers[i].UseProducerRate(receiveFormats[i].SampleRate);
+        }
+
+        var session = new AudioSession(++_generation, peer, sendFormats, receiveFormats, sending, converters);
         Volatile.Write(ref _session, session);
         _sending = sending;
         _receiver.SetSession(session);

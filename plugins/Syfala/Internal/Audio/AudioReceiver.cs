@@ -25,13 +25,12 @@ internal sealed class AudioReceiver : AudioThread
     private readonly bool _atServer;
     private readonly byte _audioVariant;
     private readonly byte[] _buffer = new byte[65_536];
-    private readonly double _sampleRate;
     private readonly double _reorderSeconds;
     private readonly double _maxGapSeconds;
     private long _lastAudioTicks;
 
     public AudioReceiver(IDatagramTransport transport, ControlInbox inbox, ReceiveBuffer[] buffers, bool atServer,
-        int maxPayloadBytes, double sampleRate, double reorderSeconds, double maxGapSeconds, ReceiveStatistics stats)
+        int maxPayloadBytes, double reorderSeconds, double maxGapSeconds, ReceiveStatistics stats)
     {
         _transport = transport;
         _inbox = inbox;
@@ -39,7 +38,6 @@ internal sealed class AudioReceiver : AudioThread
         _atServer = atServer;
         _audioVariant = atServer ? (byte)ClientMessageKind.Audio : (byte)ServerMessageKind.Audio;
         _stats = stats;
-        _sampleRate = sampleRate;
         _reorderSeconds = reorderSeconds;
         _maxGapSeconds = maxGapSeconds;
         _streams = new StreamReassembler[buffers.Length];
@@ -75,7 +73,8 @@ internal sealed class AudioReceiver : AudioThread
                 generation = session.Generation;
                 for (int i = 0; i < _streams.Length && i < session.ReceiveFormats.Length; i++)
                 {
-                    _streams[i].Reset(session.ReceiveFormats[i].SampleType, _sampleRate, _reorderSeconds, _maxGapSeconds);
+                    StreamFormat format = session.ReceiveFormats[i];
+                    _streams[i].Reset(format.SampleType, format.SampleRate, _reorderSeconds, _maxGapSeconds);
                     _buffers[i].ResetFromProducer();
                 }
 

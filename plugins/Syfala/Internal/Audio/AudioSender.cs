@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Abstractions.Rings;
 using SyfalaGraph.Plugins.Syfala.Formats;
 using SyfalaGraph.Plugins.Syfala.Internal.Transport;
@@ -12,7 +13,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // (interleaved float frames per stream), converts what is there to the session's wire sample type and sends it in
 // datagrams of at most max_datagram_bytes: header (17 bytes) + payload, byte_idx = bytes of that stream sent since
 // I/O started. Whole frames per datagram when a frame fits; a frame larger than the payload room is split across
-// datagrams (the receiver reassembles by byte_idx). Polling (1 ms sleeps when idle) instead of a signal from the
+// datagrams (the receiver reassembles by byte_idx). A stream at another rate than the graph's (a client with
+// resample: true) goes through the session's RateConverter first, so datagrams need not follow the ring's reads. Polling (1 ms sleeps when idle) instead of a signal from the
 // audio thread keeps the audio thread free of system calls. Everything is allocated up front.
 
 /// <summary>Sender thread of a Syfala node: rings → datagrams. Start/Stop from the node; the rest is its own thread.</summary>
@@ -85,6 +87,10 @@ internal sealed class AudioSender : AudioThread
                     {
                         _rings[s].Skip(int.MaxValue); // anchor: the stream's byte 0 is the next frame the graph writes
                         Volatile.Write(ref _byteIndex[s], 0UL);
+                        if (s < session.SendConverters.Length)
+                        {
+                            session.SendConverters[s]?.Reset();
+                        }
                     }
 
                     Acknowledge(generation);
@@ -112,6 +118,7 @@ internal sealed class AudioSender : AudioThread
         SampleType type = session.SendFormats[stream].SampleType;
         int bytesPerFrame = channels * type.BytesPerSample();
         int framesPerDatagram = Math.Max(1, _payloadRoom / bytesPerFrame);
+        RateConverter? converter = stream < session.SendConverters.Length ? session.SendConverters[stream] : null;
         bool any = false;
         while (true)
         {
@@ -124,22 +131,31 @@ internal sealed class AudioSender : AudioThread
             any = true;
             Span<float> samples = _floats.AsSpan(0, frames * channels);
             ring.TryRead(samples);
-            int bytes = frames * bytesPerFrame;
-            if (bytes <= _payloadRoom)
+            ReadOnlySpan<float> wire = converter is null ? samples : converter.Convert(samples);
+            for (int offset = 0; offset < wire.Length; offset += framesPerDatagram * channels)
             {
-                SampleFormatConverter.EncodeSamples(type, samples, _datagram.AsSpan(AudioMessageHeader.EncodedLength));
-                SendDatagram(stream, session, bytes, now);
-                continue;
+                SendFrames(stream, session, type, wire.Slice(offset, Math.Min(framesPerDatagram * channels, wire.Length - offset)), bytesPerFrame, now);
             }
+        }
+    }
 
-            // One frame larger than a datagram's payload: split it.
-            SampleFormatConverter.EncodeSamples(type, samples, _staging);
-            for (int offset = 0; offset < bytes; offset += _payloadRoom)
-            {
-                int n = Math.Min(_payloadRoom, bytes - offset);
-                _staging.AsSpan(offset, n).CopyTo(_datagram.AsSpan(AudioMessageHeader.EncodedLength));
-                SendDatagram(stream, session, n, now);
-            }
+    // At most one datagram's worth of frames, or one frame larger than a datagram (split).
+    private void SendFrames(int stream, AudioSession session, SampleType type, ReadOnlySpan<float> samples, int bytesPerFrame, long now)
+    {
+        int bytes = samples.Length / _channels[stream] * bytesPerFrame;
+        if (bytes <= _payloadRoom)
+        {
+            SampleFormatConverter.EncodeSamples(type, samples, _datagram.AsSpan(AudioMessageHeader.EncodedLength));
+            SendDatagram(stream, session, bytes, now);
+            return;
+        }
+
+        SampleFormatConverter.EncodeSamples(type, samples, _staging);
+        for (int offset = 0; offset < bytes; offset += _payloadRoom)
+        {
+            int n = Math.Min(_payloadRoom, bytes - offset);
+            _staging.AsSpan(offset, n).CopyTo(_datagram.AsSpan(AudioMessageHeader.EncodedLength));
+            SendDatagram(stream, session, n, now);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
@@ -14,4 +15,9 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 /// <param name="SendFormats">Wire formats of the streams this side sends (index = stream_idx).</param>
 /// <param name="ReceiveFormats">Wire formats of the streams this side receives.</param>
 /// <param name="Sending">Whether the sender thread sends (false while StartIO awaits its answer).</param>
-internal sealed record AudioSession(int Generation, SocketAddress Peer, StreamFormat[] SendFormats, StreamFormat[] ReceiveFormats, bool Sending);
+/// <param name="SendConverters">
+/// Per sent stream, the converter from the graph's rate to the stream's, or null where they are equal (all null
+/// unless a client with <c>resample: true</c> faces a server at another rate). Used by the sender thread only.
+/// </param>
+internal sealed record AudioSession(int Generation, SocketAddress Peer, StreamFormat[] SendFormats, StreamFormat[] ReceiveFormats, bool Sending,
+    RateConverter?[] SendConverters);

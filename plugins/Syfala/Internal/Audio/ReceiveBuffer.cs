@@ -13,6 +13,10 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // Either way a reset (new I/O session, peer lost) is requested with a counter and carried out by the consumer
 // itself, so the ring keeps exactly one reader; a reset from the producer (a new session) discards exactly what was written before it,
 // not the new session's first frames, which may already be there when the audio thread notices.
+// A session at another rate than the graph's (a client with resample: true) needs a bridge built for that rate: the
+// control plane builds it before publishing the session (UseProducerRate), the receiver thread switches to it when it
+// resets for that session (so the new session's frames all go into it), and the audio thread follows at its next
+// read, folding the old bridge's counters into its own. Nothing is allocated on either audio thread.
 
 /// <summary>
 /// Jitter buffer of one received stream: <c>channels</c> interleaved float32 frames in, planar blocks out, following
@@ -20,11 +24,16 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 /// </summary>
 internal sealed class ReceiveBuffer
 {
-    private readonly ClockBridge? _bridge;
     private readonly RingProducer<float>? _producer;
     private readonly RingConsumer<float>? _consumer;
     private readonly int _channels;
     private readonly int _targetFrames;
+    private readonly int _maxBlockFrames;
+    private readonly double _sampleRate;
+    private ClockBridge? _bridge; // written by the receiver thread only (at a reset), read by all
+    private ClockBridge? _pendingBridge; // built by the control plane for the next session, taken by the receiver thread
+    private ClockBridge? _readBridge; // the audio thread's current bridge
+    private long _retiredUnderflows; // underflows of the bridges the audio thread has left
     private long _resetPosition = long.MaxValue;
     private int _resetRequested;
     private int _resetSeen;
@@ -47,6 +56,8 @@ internal sealed class ReceiveBuffer
     {
         _channels = channels;
         _targetFrames = targetFrames;
+        _maxBlockFrames = maxBlockFrames;
+        _sampleRate = sampleRate;
         if (driftCompensation)
         {
             _bridge = new ClockBridge(channels, sampleRate, new ClockBridgeOptions
@@ -55,6 +66,7 @@ internal sealed class ReceiveBuffer
                 ConsumerBlockFrames = maxBlockFrames,
                 LatencyFrames = targetFrames,
             });
+            _readBridge = _bridge;
             return;
         }
 
@@ -70,13 +82,13 @@ internal sealed class ReceiveBuffer
     public int TargetFrames => _targetFrames;
 
     /// <summary>The drift-compensating bridge, when this buffer follows the peer's clock (its fill, ratio in ppm).</summary>
-    public ClockBridge? Bridge => _bridge;
+    public ClockBridge? Bridge => Volatile.Read(ref _bridge);
 
     /// <summary>Frames buffered (any thread; approximate while the other side runs; for the bridge, at its last read).</summary>
-    public int FillFrames => _bridge?.RingFillFrames ?? _consumer!.AvailableToRead / _channels;
+    public int FillFrames => Bridge?.RingFillFrames ?? _consumer!.AvailableToRead / _channels;
 
     /// <summary>Reads that found fewer frames than asked for while playing (audio thread writes; any thread reads).</summary>
-    public long Underflows => _bridge?.Underflows ?? Volatile.Read(ref _underflows);
+    public long Underflows => Bridge is { } bridge ? Volatile.Read(ref _retiredUnderflows) + bridge.Underflows : Volatile.Read(ref _underflows);
 
     /// <summary>Frames dropped because the buffer was full (receiver thread writes).</summary>
     public long OverflowFrames => Volatile.Read(ref _overflowFrames);
@@ -88,7 +100,45 @@ internal sealed class ReceiveBuffer
     public long ConcealedFrames => Volatile.Read(ref _concealedFrames);
 
     /// <summary>Whether the audio thread is playing (target reached) rather than priming.</summary>
-    public bool IsPlaying => _bridge is null ? Volatile.Read(ref _playing) : !_bridge.IsPriming;
+    public bool IsPlaying => Bridge is { } bridge ? !bridge.IsPriming : Volatile.Read(ref _playing);
+
+    /// <summary>
+    /// Makes the next session's audio, at <paramref name="sampleRate"/> Hz, arrive through a bridge converting it to
+    /// this side's rate (a new bridge when the rate changes; the target is raised to the new bridge's minimum if
+    /// needed). Takes effect at the receiver thread's next <see cref="ResetFromProducer"/>. Control plane only (allocates).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The rate differs and this buffer has no drift compensation.</exception>
+    public void UseProducerRate(double sampleRate)
+    {
+        ClockBridge? current = Bridge;
+        if (current is null)
+        {
+            if (sampleRate != _sampleRate)
+            {
+                throw new InvalidOperationException($"a stream at {sampleRate} Hz into a {_sampleRate} Hz graph needs drift compensation");
+            }
+
+            return;
+        }
+
+        if (current.ProducerSampleRate == sampleRate)
+        {
+            Volatile.Write(ref _pendingBridge, null);
+            return;
+        }
+
+        double ratio = sampleRate / _sampleRate;
+        int producerBlock = (int)Math.Ceiling(_maxBlockFrames * ratio);
+        int minimum = ClockBridge.MinimumLatency(producerBlock, _maxBlockFrames, current.Quality, ratio);
+        Volatile.Write(ref _pendingBridge, new ClockBridge(_channels, _sampleRate, new ClockBridgeOptions
+        {
+            ProducerSampleRate = sampleRate,
+            ProducerBlockFrames = producerBlock,
+            ConsumerBlockFrames = _maxBlockFrames,
+            LatencyFrames = Math.Max(_targetFrames, minimum),
+            Quality = current.Quality,
+        }));
+    }
 
     /// <summary>Released after every write, when a <see cref="NetworkDriver"/> paces its domain on this stream.</summary>
     public SemaphoreSlim? Arrived { get; set; }
@@ -99,9 +149,9 @@ internal sealed class ReceiveBuffer
     /// </summary>
     public void Write(ReadOnlySpan<float> interleaved)
     {
-        if (_bridge is not null)
+        if (_bridge is { } bridge)
         {
-            if (!_bridge.Write(interleaved))
+            if (!bridge.Write(interleaved))
             {
                 Volatile.Write(ref _overflowFrames, _overflowFrames + (interleaved.Length / _channels));
             }
@@ -128,9 +178,9 @@ internal sealed class ReceiveBuffer
     /// <summary>Asks the audio thread to discard whatever is buffered when it notices, and prime again (any thread).</summary>
     public void RequestReset()
     {
-        if (_bridge is not null)
+        if (Bridge is { } bridge)
         {
-            _bridge.RequestReset();
+            bridge.RequestReset();
             return;
         }
 
@@ -144,9 +194,16 @@ internal sealed class ReceiveBuffer
     /// </summary>
     public void ResetFromProducer()
     {
-        if (_bridge is not null)
+        if (_bridge is { } bridge)
         {
-            _bridge.ResetFromProducer();
+            if (Interlocked.Exchange(ref _pendingBridge, null) is { } next)
+            {
+                // A fresh bridge for the new session's rate: nothing of the old session is in it.
+                Volatile.Write(ref _bridge, next);
+                return;
+            }
+
+            bridge.ResetFromProducer();
             return;
         }
 
@@ -184,11 +241,18 @@ internal sealed class ReceiveBuffer
     /// </summary>
     public void Read(AudioBuffer destination, int frames)
     {
-        if (_bridge is not null)
+        if (_readBridge is not null)
         {
-            long before = _bridge.Underflows;
-            _bridge.Read(destination, frames);
-            if (_bridge.Underflows != before)
+            ClockBridge bridge = Volatile.Read(ref _bridge)!;
+            if (bridge != _readBridge)
+            {
+                Volatile.Write(ref _retiredUnderflows, _retiredUnderflows + _readBridge.Underflows);
+                _readBridge = bridge;
+            }
+
+            long before = bridge.Underflows;
+            bridge.Read(destination, frames);
+            if (bridge.Underflows != before)
             {
                 Volatile.Write(ref _concealedFrames, _concealedFrames + frames);
             }
