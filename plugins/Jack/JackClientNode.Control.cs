@@ -11,6 +11,11 @@ public sealed unsafe partial class JackClientNode
 {
     private const int PollMilliseconds = 50;
     private const int ReconnectPollMilliseconds = 250;
+
+    // A re-opened client JACK has not run for this long is closed and opened again (see ReportStall), at most
+    // MaxStallRecoveries times in a row.
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(1);
+    private const int MaxStallRecoveries = 5;
     private readonly ManualResetEventSlim _wake = new(false);
     private readonly HashSet<(string, string)> _failedPairs = [];
     private Thread? _controlThread;
@@ -18,6 +23,7 @@ public sealed unsafe partial class JackClientNode
     private int _loggedBufferFrames;
     private long _reopenedAtTicks;
     private bool _stallLogged;
+    private int _stallRecoveries;
     private int _loggedSampleRate;
 
     private void Wake() => _wake.Set();
@@ -68,7 +74,7 @@ public sealed unsafe partial class JackClientNode
                 }
 
                 ReportChanges();
-                ReportStall();
+                RecoverStall();
                 if (Interlocked.Exchange(ref _connectPending, 0) == 1)
                 {
                     ApplyConnections();
@@ -81,20 +87,36 @@ public sealed unsafe partial class JackClientNode
         }
     }
 
-    // A re-opened client that JACK never runs (see the known issue in Internal/JackProcessClients.cs) is reported once.
-    private void ReportStall()
+    // A re-opened client that JACK never runs (the jackd2 issue described in Internal/JackProcessClients.cs) is closed
+    // and opened again: a fresh client is run normally. After MaxStallRecoveries attempts in a row it is reported.
+    private void RecoverStall()
     {
         if (!_awaitingFirstCallback || _stallLogged || _serverDown
-            || System.Diagnostics.Stopwatch.GetElapsedTime(_reopenedAtTicks) < TimeSpan.FromSeconds(2))
+            || System.Diagnostics.Stopwatch.GetElapsedTime(_reopenedAtTicks) < StallTimeout)
         {
             return;
         }
 
-        _stallLogged = true;
-        _logger.LogError(
-            "jack.client {Node}: JACK has not called the re-opened client '{Client}' for 2 s after the server came back (jackd logs it as 'not finished'); " +
-            "this happens now and then with several JACK clients in one process: restart the graph",
-            _nodeId, ClientName);
+        if (_stallRecoveries >= MaxStallRecoveries)
+        {
+            _stallLogged = true;
+            _logger.LogError(
+                "jack.client {Node}: JACK has not called the re-opened client '{Client}' after {Attempts} attempts (jackd logs it as 'not finished'): restart the graph",
+                _nodeId, ClientName, _stallRecoveries);
+            return;
+        }
+
+        _stallRecoveries++;
+        _logger.LogWarning(
+            "jack.client {Node}: JACK has not called the re-opened client '{Client}' for {Seconds} s (jackd logs it as 'not finished'); closing and opening it again ({Attempt}/{Max})",
+            _nodeId, ClientName, StallTimeout.TotalSeconds, _stallRecoveries, MaxStallRecoveries);
+        lock (_control)
+        {
+            CloseClient();
+        }
+
+        StallReopenedClientForTests = false;
+        ReopenWhenBack();
     }
 
     private void ReportChanges()
@@ -212,6 +234,13 @@ public sealed unsafe partial class JackClientNode
             return;
         }
 
+        _stallRecoveries = 0;
+        ReopenWhenBack();
+    }
+
+    // Tries to re-open the client until it works or the node stops, then re-applies the connect rules.
+    private void ReopenWhenBack()
+    {
         bool rateLogged = false;
         while (!_stopping)
         {

@@ -163,6 +163,12 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
     /// <summary>True from a re-activation after a server restart until the first process callback of the new client. Any thread.</summary>
     public bool AwaitingFirstCallback => _awaitingFirstCallback;
 
+    /// <summary>
+    /// Tests only: the next re-opened client ignores its process callbacks (outputs silence, never runs the graph), as
+    /// in the jackd2 issue the node recovers from by closing and re-opening it; the recovery clears it.
+    /// </summary>
+    internal volatile bool StallReopenedClientForTests;
+
     /// <summary>True between a server shutdown and the successful re-opening of the client. Any thread.</summary>
     public bool ServerDown => _serverDown;
 
@@ -437,6 +443,11 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
 
         if (!_warmedUp)
         {
+            if (_awaitingFirstCallback && StallReopenedClientForTests)
+            {
+                return; // as if jackd never ran the re-opened client (tests of the recovery)
+            }
+
             _warmedUp = true;
             _awaitingFirstCallback = false;
             cycle.WarmUp();

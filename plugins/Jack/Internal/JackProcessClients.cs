@@ -13,7 +13,8 @@ namespace SyfalaGraph.Plugins.Jack.Internal;
 // Known issue, not understood: with two clients in one process, after a jackd restart one of the re-opened clients
 // is occasionally (about 1 run in 10 here) activated but its process thread is never woken ("client = x was not
 // finished, state = Triggered" in jackd's log). Serialising open/register/activate did not change the rate. The
-// node logs an error when a re-opened client has not run for 2 s.
+// node works around it: a re-opened client not run within 1 s is closed and opened again (a fresh client is run),
+// up to 5 times, then reported as an error.
 
 /// <summary>
 /// Opens and closes every JACK client of the process under one lock, and enforces libjack's "one server per
