@@ -20,9 +20,14 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // Start, under- and overflow: the consumer outputs silence until the fill reaches its target (priming),
 // then drops any backlog beyond it (the consumer may start long after the producer) so the loop starts
 // at zero error. A read that would need frames not yet written outputs silence, counts an underflow and
-// primes again; a write that does not fit is dropped and counted, and a fill that rises four blocks above
-// target (a stalled consumer) is skipped back to it. These are recoveries from faults, not steady state.
+// primes again; a write that does not fit is dropped and counted, and a fill that stays four blocks above
+// target for a quarter of a second (a consumer that stalled and will not catch up) is skipped back to it. A
+// consumer that catches up after a stall (reads back to back) gets its backlog played, not skipped: skipping it
+// would leave the fill that far below target once caught up. These are recoveries from faults, not steady state.
 // The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+// A thread that runs late (a loaded machine, a page fault) makes the fill jump by its delay for a few blocks, while
+// drift moves it by a fraction of a frame per block: the error given to the loop is limited to ± one producer plus
+// one consumer block, so a 50 ms stall nudges the ratio by a few hundred ppm instead of kicking it to its limit.
 //
 // Two nominal rates (a 48 kHz peer feeding a 44.1 kHz graph): the ring holds producer frames, so the fill,
 // the target and the extrapolation are counted at the producer's rate; the resampler's step is the nominal
@@ -52,6 +57,8 @@ public sealed class ClockBridge
     private readonly int _maxConsumerFrames;
     private readonly int _maxConsumerInputFrames;
     private readonly int _resyncMargin;
+    private readonly int _errorLimit;
+    private readonly long _surplusPersistTicks;
 
     // Producer-published stamp: total frames written at time _stampTicks; _stampVersion odd while updating.
     private long _stampVersion;
@@ -75,6 +82,7 @@ public sealed class ClockBridge
     private long _outputFrames;
     private double _ratio;
     private double _smoothFill;
+    private long _surplusSinceTicks = -1;
     private int _ringFill;
 
     /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
@@ -126,6 +134,8 @@ public sealed class ClockBridge
         _maxConsumerFrames = options.ConsumerBlockFrames;
         _maxConsumerInputFrames = (int)Math.Ceiling(options.ConsumerBlockFrames * _nominalRatio * (1 + maxDeviation));
         _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, _maxConsumerInputFrames);
+        _errorLimit = options.ProducerBlockFrames + _maxConsumerInputFrames;
+        _surplusPersistTicks = _time.TimestampFrequency / 4;
         int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + _maxConsumerInputFrames)));
         (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
         int hl = _resampler.HalfLength;
@@ -152,7 +162,7 @@ public sealed class ClockBridge
 
     /// <summary>
     /// Writes dropped because the ring was full (each loses one write's frames), and backlogs skipped because the
-    /// fill rose more than four blocks above target (each skips to the target).
+    /// fill stayed more than four blocks above target for 0.25 s (each skips to the target).
     /// </summary>
     public long Overflows => Volatile.Read(ref _overflows);
 
@@ -324,19 +334,30 @@ public sealed class ClockBridge
             // The consumer may start well after the producer: drop the backlog so the fill starts at its target.
             Resync(ref ringFrames, ref fill);
             _staging.Clear(hl - 1);
+            _surplusSinceTicks = -1;
             Volatile.Write(ref _priming, false);
         }
-        else if (fill > LatencyFrames + _resyncMargin)
+        else if (fill <= LatencyFrames + _resyncMargin)
         {
-            // Far above target (the consumer stalled, or the producer burst): skip to the target rather than
-            // play seconds late; counted with the overflows since audio is discarded.
+            _surplusSinceTicks = -1;
+        }
+        else if (_surplusSinceTicks < 0)
+        {
+            _surplusSinceTicks = now;
+        }
+        else if (now - _surplusSinceTicks > _surplusPersistTicks)
+        {
+            // Far above target for good (the consumer stalled and did not catch up, or the producer burst): skip to
+            // the target rather than play that late; counted with the overflows since audio is discarded.
             Resync(ref ringFrames, ref fill);
             Volatile.Write(ref _overflows, _overflows + 1);
+            _surplusSinceTicks = -1;
         }
 
         Publish(ringFrames, fill);
 
-        double ratio = _nominalRatio * _controller.Update((fill - LatencyFrames) / _nominalRatio, frames);
+        double error = Math.Clamp(fill - LatencyFrames, -_errorLimit, _errorLimit);
+        double ratio = _nominalRatio * _controller.Update(error / _nominalRatio, frames);
         Volatile.Write(ref _ratio, ratio);
         int needed = (int)Math.Floor(_position + ((frames - 1) * ratio)) + hl + 1 - _stagedFrames;
         if (needed > 0)

@@ -34,6 +34,14 @@ internal sealed class BridgeSimulation
 
     public double StepAtSeconds { get; init; }
 
+    /// <summary>The consumer stalls this long at <see cref="StallAtSeconds"/>, then catches up with back-to-back reads (ms; 0: none).</summary>
+    public double StallMs { get; init; }
+
+    public double StallAtSeconds { get; init; }
+
+    /// <summary>Largest |ratio − expected| seen from the stall to the end, ppm.</summary>
+    public double PeakRatioDeviationAfterStallPpm { get; private set; }
+
     /// <summary>Consumer output kept at the end for analysis, frames.</summary>
     public int KeepFrames { get; init; } = 24000;
 
@@ -94,9 +102,14 @@ internal sealed class BridgeSimulation
         long underflowsAtLock = -1, overflowsAtLock = 0;
         var crossings = new RisingZeroCrossings();
         long consumerSample = 0;
+        double stallAt = StallMs > 0 ? StallAtSeconds * 1e9 : double.MaxValue;
+        double stallEnd = stallAt + (StallMs * 1e6);
+        double expectedPpm = ((1 + (ProducerPpm * 1e-6)) / (1 + (ConsumerPpm * 1e-6)) - 1) * 1e6;
+        // A read due during the stall happens at its end (then the next ones follow back to back).
+        double ReadTime(double due) => due >= stallAt && due < stallEnd ? stallEnd : due;
         while (tp < end || tc < end)
         {
-            if (tp <= tc)
+            if (tp <= ReadTime(tc))
             {
                 time.Nanoseconds = (long)tp;
                 Span<float> s = src.GetChannel(0, ProducerBlock);
@@ -116,8 +129,13 @@ internal sealed class BridgeSimulation
                 continue;
             }
 
-            time.Nanoseconds = (long)tc;
+            time.Nanoseconds = (long)ReadTime(tc);
             Bridge.Read(dst, ConsumerBlock);
+            if (tc >= stallAt)
+            {
+                PeakRatioDeviationAfterStallPpm = Math.Max(PeakRatioDeviationAfterStallPpm, Math.Abs(Bridge.RatioPpm - expectedPpm));
+            }
+
             double off = Math.Abs(Bridge.FillFrames - Bridge.LatencyFrames);
             if (off > 1)
             {

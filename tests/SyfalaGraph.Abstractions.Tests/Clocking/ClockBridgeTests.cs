@@ -60,6 +60,22 @@ public class ClockBridgeTests
         Assert.InRange(thd, -200, quality == ResamplerQuality.Low ? -70 : -90);
     }
 
+    /// <summary>
+    /// A consumer that runs 40 ms late once (then catches up) must not kick the ratio: the fill jumps by ~1900 frames
+    /// for a moment, which is a timing fault, not drift. Without the error limit the ratio went to its 5000 ppm clamp.
+    /// </summary>
+    [Fact]
+    public void A_late_consumer_nudges_the_ratio_instead_of_kicking_it()
+    {
+        var sim = new BridgeSimulation { ProducerPpm = 100, ConsumerPpm = -100, LatencyFrames = 2048, StallMs = 40, StallAtSeconds = 60 };
+        sim.Run(seconds: 90, lockedAfterSeconds: 30);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"peak ratio deviation after a 40 ms stall: {sim.PeakRatioDeviationAfterStallPpm:F1} ppm; fill {sim.MinFillAfterLock:F1}..{sim.MaxFillAfterLock:F1} (target 2048); underflows {sim.Bridge.Underflows}, overflows {sim.Bridge.Overflows}");
+        Assert.InRange(sim.PeakRatioDeviationAfterStallPpm, 0, 500);
+        Assert.Equal(0, sim.Bridge.Underflows);
+        Assert.Equal(0, sim.Bridge.Overflows);
+    }
+
     [Fact]
     public void Bridge_reads_and_writes_allocate_nothing_after_warm_up()
     {
