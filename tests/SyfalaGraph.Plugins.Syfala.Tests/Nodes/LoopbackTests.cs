@@ -311,11 +311,10 @@ public sealed class LoopbackTests(ITestOutputHelper output)
 
         Assert.True(rig.Server.Statistics.AudioDatagrams > 1000 && rig.Client.Statistics.AudioDatagrams > 1000);
         Assert.Equal(0, audio);
-        // Known, not yet explained: under heavy load a network thread sometimes shows 56-112 bytes in a window
-        // (seen with and without drift compensation, with no reconnection). Steady-state allocation per datagram
-        // would be tens of kB per second here; this bound still catches that.
+        // With tiered compilation on, a network thread showed 56-112 bytes in a window now and then: the runtime
+        // recompiling Socket.Poll and the send loop under it. The product and the tests run without it.
         long[] grew = after.Zip(before, (a, b) => a - b).ToArray();
-        Assert.All(grew, g => Assert.InRange(g, 0, 256));
+        Assert.All(grew, g => Assert.Equal(0, g));
     }
 
     private static long[] Threads(LoopbackRig rig) =>

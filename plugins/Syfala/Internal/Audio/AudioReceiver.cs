@@ -58,8 +58,8 @@ internal sealed class AudioReceiver : AudioThread
     public ulong NextByteIndex(int stream) => _streams[stream].NextByteIndex;
 
     // Fully optimised from the start: a long-running loop would otherwise be tiered up by on-stack replacement while
-    // it runs, and that transition allocates on this thread. (56 B still show up now and then under load, even
-    // with loops compiled optimised from the start: that remaining source is not found yet.)
+    // it runs, and that transition allocates on this thread. The methods it calls (Socket.Poll included) were still
+    // recompiled under it now and then (56 B each time): syfala-graph runs with tiered compilation off (Cli .csproj).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Run()
     {
