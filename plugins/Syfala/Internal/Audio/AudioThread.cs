@@ -29,7 +29,11 @@ internal abstract class AudioThread
     protected bool Stopping => _stop;
 
     /// <summary>Publishes the session to serve (null: none). Control plane.</summary>
-    public void SetSession(AudioSession? session) => Volatile.Write(ref _session, session);
+    public void SetSession(AudioSession? session)
+    {
+        Volatile.Write(ref _session, session);
+        Wake();
+    }
 
     public void Start(string name)
     {
@@ -41,7 +45,13 @@ internal abstract class AudioThread
     public bool Stop(TimeSpan timeout)
     {
         _stop = true;
+        Wake();
         return _thread is null || _thread.Join(timeout);
+    }
+
+    /// <summary>Wakes the thread if it waits (a new session, a stop); nothing by default (threads that poll).</summary>
+    protected virtual void Wake()
+    {
     }
 
     /// <summary>The thread's loop (until <see cref="Stopping"/>).</summary>
