@@ -56,8 +56,13 @@ internal sealed class NetworkDriver
         _thread?.Join();
     }
 
+    /// <summary>Whether the driver thread got SCHED_FIFO (priority 70, like the engine's realtime clock).</summary>
+    public bool HasRealtimePriority { get; private set; }
+
     private void Run(IGraphCycle cycle)
     {
+        // The domain's clock: like the engine's realtime clock and JACK's process thread, SCHED_FIFO when permitted.
+        HasRealtimePriority = Interop.LibC.TrySetRealtimePriority(70);
         cycle.WarmUp();
         double ticksPerBlock = _block * (double)Stopwatch.Frequency / _sampleRate;
         double next = Stopwatch.GetTimestamp();

@@ -72,6 +72,12 @@ internal sealed unsafe class WakeSignal : IDisposable
                 return false; // timeout, or EINTR: the caller's loop waits again
             }
 
+            if ((poll.ReturnedEvents & LibC.PollIn) == 0)
+            {
+                Thread.Sleep(1); // POLLNVAL/POLLERR (closed under a thread that outlived its stop): never spin
+                return false;
+            }
+
             ulong count;
             return LibC.Read(fd, &count, sizeof(ulong)) == sizeof(ulong);
         }
