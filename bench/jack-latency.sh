@@ -28,10 +28,11 @@ WARMUP=${WARMUP:-5}
 WARMUP_ZITA=${WARMUP_ZITA:-15}
 WINDOW=${WINDOW:-12}
 RATE=48000
-# Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames);
+# Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames;
+# "N:plain" = drift_compensation: false, a plain jitter buffer that neither resamples nor follows drift, like JackTrip's);
 # JackTrip: -q (queue length, packets); zita-n2j: --buff (ms).
-SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"32 64 128 256 512"}
-SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"256 512"}
+SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"146 210 256 64:plain 128:plain"}
+SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"594 768 256:plain 512:plain"}
 # Network-driven Syfala (syfala-driven): the A side's (client's) latency_frames, plain jitter buffer.
 DRIVEN_LATENCY_64=${DRIVEN_LATENCY_64:-"64 128"}
 DRIVEN_LATENCY_256=${DRIVEN_LATENCY_256:-"256 512"}
@@ -39,6 +40,10 @@ JACKTRIP_QUEUE_64=${JACKTRIP_QUEUE_64:-"2 4 8"}
 JACKTRIP_QUEUE_256=${JACKTRIP_QUEUE_256:-"2 4"}
 ZITA_BUFF_64=${ZITA_BUFF_64:-"2 5 10"}
 ZITA_BUFF_256=${ZITA_BUFF_256:-"5 10"}
+# Where the free-running Syfala case loops the audio back on B: "jack" = a JACK self-connection of the B graph's
+# client (read one period later, like JackTrip's row), "graph" = inside the B graph (client.out -> client.in, the
+# same cycle, like zita-njbridge's and NetJack2's rows; B's graph is still clocked by B's JACK server).
+SYFALA_B_LOOP=${SYFALA_B_LOOP:-jack}
 CONFIG=${CONFIG:-Release}
 CLI_DLL="$ROOT/engine/SyfalaGraph.Cli/bin/$CONFIG/net10.0/syfala-graph.dll"
 
@@ -231,6 +236,8 @@ case_loop() { # jack_iodelay's output straight to its input on A: the floor of t
 
 syfala_graph() { # FILE ROLE LATENCY PORT [PERIOD]: a generated graph, one channel each way, F32
     local file=$1 role=$2 latency=$3 port=$4 period=${5:-64}
+    local drift=true
+    [[ $latency == *:plain ]] && drift=false
     if [[ $role == driven-echo ]]; then
         # B of the network-driven mode: a graph with no JACK client whose clock domain is driven by the arriving
         # stream (drive: true runs a block each time a block has arrived) and that sends it straight back.
@@ -279,7 +286,8 @@ nodes:
       bind: 127.0.0.1:$port
       inputs:  [ { channels: 1, sample_type: f32 } ]
       outputs: [ { channels: 1, sample_type: f32 } ]
-      latency_frames: $latency
+      latency_frames: ${latency%%:*}
+      drift_compensation: $drift
 links:
   - jack.capture -> server.in
   - server.out -> jack.playback
@@ -296,11 +304,15 @@ nodes:
       server: 127.0.0.1:$port
       inputs:  [ { channels: 1 } ]
       outputs: [ { channels: 1 } ]
-      latency_frames: $latency
+      latency_frames: ${latency%%:*}
+      drift_compensation: $drift
 links:
-  - jack.capture -> client.in
-  - client.out -> jack.playback
 EOF
+        if [[ $SYFALA_B_LOOP == graph ]]; then
+            printf '  - client.out -> client.in\n  - jack.capture -> jack.playback\n' >>"$file"
+        else
+            printf '  - jack.capture -> client.in\n  - client.out -> jack.playback\n' >>"$file"
+        fi
     fi
 }
 
@@ -316,8 +328,11 @@ case_syfala() {
     wait_port "$SB" sg-client:in_1 30
     jconnect "$SA" jack_delay:out sg-server:in_1
     jconnect "$SA" sg-server:out_1 jack_delay:in
-    jconnect "$SB" sg-client:out_1 sg-client:in_1
-    measure "SyfalaGraph Syfala (free-running)" "$period" "latency_frames $latency"
+    [[ $SYFALA_B_LOOP == graph ]] || jconnect "$SB" sg-client:out_1 sg-client:in_1
+    local setting="latency_frames ${latency%%:*}"
+    [[ $latency == *:plain ]] && setting+=", drift_compensation false"
+    setting+=", B loop $SYFALA_B_LOOP"
+    measure "SyfalaGraph Syfala (free-running)" "$period" "$setting"
     local slog=${LOG_OF[sgServer]} clog=${LOG_OF[sgClient]}
     stop_case
     # The nodes log their statistics when they stop (whole run, warm-up included).
