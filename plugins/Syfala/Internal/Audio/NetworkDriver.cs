@@ -19,7 +19,7 @@ internal sealed class NetworkDriver
     private readonly int _block;
     private readonly int _periodMs;
     private readonly double _sampleRate;
-    private readonly WakeSignal _arrived = new();
+    private readonly WakeSignal _arrived = new(blockingFallback: true);
     private Thread? _thread;
     private volatile bool _stop;
 

@@ -9,20 +9,32 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // not allocate, and is called without the GC transition), Wait is poll(2) on it followed by a read(2) that resets the
 // counter. A Signal between the waiter's last look at its data and its poll is not lost: the counter stays non-zero
 // and poll returns at once. Several Signals before a Wait are one wake-up (the waiter drains everything it finds).
-// Elsewhere (or if eventfd fails) it degrades to what the sender used to do: a flag the waiter polls every
-// millisecond. The descriptor is closed by Dispose, which the owner calls only once no thread signals any more.
+// Elsewhere (or if eventfd fails) it degrades to what each user did before: for the sender, a flag the waiter
+// polls every millisecond (the audio thread still makes no call that could lock); for the network driver, whose
+// signaller is the receiver thread, a SemaphoreSlim (Release takes a short lock there, as it used to). The descriptor is closed by Dispose, which the owner calls only once no thread signals any more.
 
 /// <summary>A lock-free, allocation-free wake-up of one waiting thread by another (eventfd on Linux).</summary>
 internal sealed unsafe class WakeSignal : IDisposable
 {
     private int _fd;
     private int _flag;
+    private readonly SemaphoreSlim? _fallback;
 
-    /// <summary>Opens the eventfd (Linux), else the polling fallback.</summary>
-    public WakeSignal()
+    /// <summary>Opens the eventfd (Linux), else the fallback.</summary>
+    /// <param name="blockingFallback">
+    /// Without eventfd: true = a semaphore (the signaller may take a short lock; not for an audio thread), false = the
+    /// waiter polls a flag every millisecond.
+    /// </param>
+    public WakeSignal(bool blockingFallback = false)
+        : this(blockingFallback, useEventFd: true)
+    {
+    }
+
+    /// <summary>As above; <paramref name="useEventFd"/> false forces the fallback (tests of it on Linux).</summary>
+    internal WakeSignal(bool blockingFallback, bool useEventFd)
     {
         _fd = -1;
-        if (OperatingSystem.IsLinux())
+        if (useEventFd && OperatingSystem.IsLinux())
         {
             try
             {
@@ -32,6 +44,11 @@ internal sealed unsafe class WakeSignal : IDisposable
             {
                 _fd = -1;
             }
+        }
+
+        if (_fd < 0 && blockingFallback)
+        {
+            _fallback = new SemaphoreSlim(0);
         }
     }
 
@@ -52,7 +69,10 @@ internal sealed unsafe class WakeSignal : IDisposable
             return;
         }
 
-        Volatile.Write(ref _flag, 1);
+        if (Interlocked.Exchange(ref _flag, 1) == 0)
+        {
+            _fallback?.Release(); // at most one pending release: the flag says one is under way
+        }
     }
 
     /// <summary>
@@ -82,6 +102,13 @@ internal sealed unsafe class WakeSignal : IDisposable
             return LibC.Read(fd, &count, sizeof(ulong)) == sizeof(ulong);
         }
 
+        if (_fallback is not null)
+        {
+            bool woken = _fallback.Wait(timeoutMs);
+            Interlocked.Exchange(ref _flag, 0);
+            return woken;
+        }
+
         long deadline = Stopwatch.GetTimestamp() + (timeoutMs * Stopwatch.Frequency / 1000);
         while (true)
         {
@@ -107,5 +134,7 @@ internal sealed unsafe class WakeSignal : IDisposable
         {
             LibC.Close(fd);
         }
+
+        _fallback?.Dispose();
     }
 }
