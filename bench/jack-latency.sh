@@ -4,13 +4,14 @@
 #
 #   bench/jack-latency.sh                                   # every transport, periods 64 and 256
 #   PERIODS=64 TRANSPORTS="syfala syfala-driven zita" bench/jack-latency.sh
-#   WINDOW=20 SYFALA_LATENCY_64="32 64 128" bench/jack-latency.sh
+#   WINDOW=20 SYFALA_LATENCY_64="146 64:plain" DRIVEN_LATENCY_64="64 128" bench/jack-latency.sh
 #   KEEP=1 bench/jack-latency.sh                            # keep the logs (path printed at the end)
 #
 # Two servers: A = jackd --no-realtime -n <A> -d dummy -r 48000 -p P, B = the same with -n <B> (for NetJack2: B is
 # `jackd -S -d net`, a sync-mode slave of a netmanager loaded into A). jack_iodelay runs on A; its output goes to the
 # transport's A side, crosses to B, is looped back on B (JACK connection of the B side's receive port to its send
-# port) and returns to jack_iodelay's input. Each case runs WARMUP s, then WINDOW s are measured: every
+# port) and returns to jack_iodelay's input. syfala-driven has no server B: its far side is a syfala-graph whose
+# syfala.server (drive: true) runs a block per block arrived and echoes it. Each case runs WARMUP s, then WINDOW s are measured: every
 # "total roundtrip latency" line jack_iodelay prints in the window, the xruns the two jackd logs report in the
 # window, and CPU % per process (utime+stime from /proc/<pid>/stat over the window).
 # Every process is started here and stopped by PID (also on Ctrl-C); nothing else is touched.
