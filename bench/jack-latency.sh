@@ -3,14 +3,15 @@
 # jack_iodelay. See bench/README.md ("jack-latency.sh") for the method and the figures.
 #
 #   bench/jack-latency.sh                                   # every transport, periods 64 and 256
-#   PERIODS=64 TRANSPORTS="syfala zita" bench/jack-latency.sh
-#   WINDOW=20 SYFALA_LATENCY_64="32 64 128" bench/jack-latency.sh
+#   PERIODS=64 TRANSPORTS="syfala syfala-driven zita" bench/jack-latency.sh
+#   WINDOW=20 SYFALA_LATENCY_64="146 64:plain" DRIVEN_LATENCY_64="64 128" bench/jack-latency.sh
 #   KEEP=1 bench/jack-latency.sh                            # keep the logs (path printed at the end)
 #
 # Two servers: A = jackd --no-realtime -n <A> -d dummy -r 48000 -p P, B = the same with -n <B> (for NetJack2: B is
 # `jackd -S -d net`, a sync-mode slave of a netmanager loaded into A). jack_iodelay runs on A; its output goes to the
 # transport's A side, crosses to B, is looped back on B (JACK connection of the B side's receive port to its send
-# port) and returns to jack_iodelay's input. Each case runs WARMUP s, then WINDOW s are measured: every
+# port) and returns to jack_iodelay's input. syfala-driven has no server B: its far side is a syfala-graph whose
+# syfala.server (drive: true) runs a block per block arrived and echoes it. Each case runs WARMUP s, then WINDOW s are measured: every
 # "total roundtrip latency" line jack_iodelay prints in the window, the xruns the two jackd logs report in the
 # window, and CPU % per process (utime+stime from /proc/<pid>/stat over the window).
 # Every process is started here and stopped by PID (also on Ctrl-C); nothing else is touched.
@@ -21,21 +22,29 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PERIODS=${PERIODS:-"64 256"}
-TRANSPORTS=${TRANSPORTS:-"loop syfala jacktrip zita netjack"}
+TRANSPORTS=${TRANSPORTS:-"loop syfala syfala-driven jacktrip zita netjack"}
 WARMUP=${WARMUP:-5}
 # zita-n2j waits 10 s before it re-syncs after a timing error (it meets some while the servers and clients start
 # up on a loaded machine), so its cases get a longer warm-up.
 WARMUP_ZITA=${WARMUP_ZITA:-15}
 WINDOW=${WINDOW:-12}
 RATE=48000
-# Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames);
+# Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames;
+# "N:plain" = drift_compensation: false, a plain jitter buffer that neither resamples nor follows drift, like JackTrip's);
 # JackTrip: -q (queue length, packets); zita-n2j: --buff (ms).
-SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"32 64 128 256 512"}
-SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"256 512"}
+SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"146 210 256 64:plain 128:plain"}
+SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"594 768 256:plain 512:plain"}
+# Network-driven Syfala (syfala-driven): the A side's (client's) latency_frames, plain jitter buffer.
+DRIVEN_LATENCY_64=${DRIVEN_LATENCY_64:-"64 128"}
+DRIVEN_LATENCY_256=${DRIVEN_LATENCY_256:-"256 512"}
 JACKTRIP_QUEUE_64=${JACKTRIP_QUEUE_64:-"2 4 8"}
 JACKTRIP_QUEUE_256=${JACKTRIP_QUEUE_256:-"2 4"}
 ZITA_BUFF_64=${ZITA_BUFF_64:-"2 5 10"}
 ZITA_BUFF_256=${ZITA_BUFF_256:-"5 10"}
+# Where the free-running Syfala case loops the audio back on B: "jack" = a JACK self-connection of the B graph's
+# client (read one period later, like JackTrip's row), "graph" = inside the B graph (client.out -> client.in, the
+# same cycle, like zita-njbridge's and NetJack2's rows; B's graph is still clocked by B's JACK server).
+SYFALA_B_LOOP=${SYFALA_B_LOOP:-jack}
 CONFIG=${CONFIG:-Release}
 CLI_DLL="$ROOT/engine/SyfalaGraph.Cli/bin/$CONFIG/net10.0/syfala-graph.dll"
 
@@ -226,9 +235,47 @@ case_loop() { # jack_iodelay's output straight to its input on A: the floor of t
     set_tool_events "-"
 }
 
-syfala_graph() { # FILE ROLE LATENCY PORT: a generated graph, one channel each way, F32
-    local file=$1 role=$2 latency=$3 port=$4
-    if [[ $role == server ]]; then
+syfala_graph() { # FILE ROLE LATENCY PORT [PERIOD]: a generated graph, one channel each way, F32
+    local file=$1 role=$2 latency=$3 port=$4 period=${5:-64}
+    local drift=true
+    [[ $latency == *:plain ]] && drift=false
+    if [[ $role == driven-echo ]]; then
+        # B of the network-driven mode: a graph with no JACK client whose clock domain is driven by the arriving
+        # stream (drive: true runs a block each time a block has arrived) and that sends it straight back.
+        cat >"$file" <<EOF
+version: 1
+settings: { sample_rate: $RATE, block_frames: $period, clock: echo }
+nodes:
+  echo:
+    type: syfala.server
+    params:
+      bind: 127.0.0.1:$port
+      inputs:  [ { channels: 1, sample_type: f32 } ]
+      outputs: [ { channels: 1, sample_type: f32 } ]
+      drive: true
+links:
+  - echo.out -> echo.in
+EOF
+    elif [[ $role == driven-client ]]; then
+        # A of the network-driven mode: JACK <-> syfala.client; plain jitter buffer (the far side follows this clock).
+        cat >"$file" <<EOF
+version: 1
+settings: { sample_rate: auto, clock: jack }
+nodes:
+  jack: { type: jack.client, params: { client_name: sg-client, inputs: 1, outputs: 1 } }
+  client:
+    type: syfala.client
+    params:
+      server: 127.0.0.1:$port
+      inputs:  [ { channels: 1 } ]
+      outputs: [ { channels: 1 } ]
+      latency_frames: $latency
+      drift_compensation: false
+links:
+  - jack.capture -> client.in
+  - client.out -> jack.playback
+EOF
+    elif [[ $role == server ]]; then
         cat >"$file" <<EOF
 version: 1
 settings: { sample_rate: auto, clock: jack }
@@ -240,7 +287,8 @@ nodes:
       bind: 127.0.0.1:$port
       inputs:  [ { channels: 1, sample_type: f32 } ]
       outputs: [ { channels: 1, sample_type: f32 } ]
-      latency_frames: $latency
+      latency_frames: ${latency%%:*}
+      drift_compensation: $drift
 links:
   - jack.capture -> server.in
   - server.out -> jack.playback
@@ -257,11 +305,15 @@ nodes:
       server: 127.0.0.1:$port
       inputs:  [ { channels: 1 } ]
       outputs: [ { channels: 1 } ]
-      latency_frames: $latency
+      latency_frames: ${latency%%:*}
+      drift_compensation: $drift
 links:
-  - jack.capture -> client.in
-  - client.out -> jack.playback
 EOF
+        if [[ $SYFALA_B_LOOP == graph ]]; then
+            printf '  - client.out -> client.in\n  - jack.capture -> jack.playback\n' >>"$file"
+        else
+            printf '  - jack.capture -> client.in\n  - client.out -> jack.playback\n' >>"$file"
+        fi
     fi
 }
 
@@ -277,8 +329,11 @@ case_syfala() {
     wait_port "$SB" sg-client:in_1 30
     jconnect "$SA" jack_delay:out sg-server:in_1
     jconnect "$SA" sg-server:out_1 jack_delay:in
-    jconnect "$SB" sg-client:out_1 sg-client:in_1
-    measure "SyfalaGraph Syfala (free-running)" "$period" "latency_frames $latency"
+    [[ $SYFALA_B_LOOP == graph ]] || jconnect "$SB" sg-client:out_1 sg-client:in_1
+    local setting="latency_frames ${latency%%:*}"
+    [[ $latency == *:plain ]] && setting+=", drift_compensation false"
+    setting+=", B loop $SYFALA_B_LOOP"
+    measure "SyfalaGraph Syfala (free-running)" "$period" "$setting"
     local slog=${LOG_OF[sgServer]} clog=${LOG_OF[sgClient]}
     stop_case
     # The nodes log their statistics when they stop (whole run, warm-up included).
@@ -288,6 +343,35 @@ case_syfala() {
     sf=$(grep -o 'JitterBufferFillFrames = [0-9]*' "$slog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
     cf=$(grep -o 'JitterBufferFillFrames = [0-9]*' "$clog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
     set_tool_events "underflows srv $su cli $cu (run); fill at stop srv $sf cli $cf"
+}
+
+# Network-driven: A = jack.client + syfala.client on server A; B = a syfala.server with drive: true whose graph runs
+# one block per block arrived and echoes it (no JACK server B: a JACK server cannot be clocked by a SyfalaGraph
+# node, and a JACK client on B would make B free-running again). The analogue of NetJack2's sync-mode slave with
+# capture -> playback looped.
+case_syfala_driven() {
+    local period=$1 latency=$2
+    local port=$((46900 + (RANDOM % 90)))
+    CASE="syfala-driven-$period-$latency"
+    SA="${TAG}A$period"
+    start_dummy jackdA "$SA" "$period"
+    start iodelay JACK_DEFAULT_SERVER="$SA" JACK_NO_START_SERVER=1 -- stdbuf -oL jack_iodelay
+    wait_port "$SA" jack_delay:out 10
+    syfala_graph "$WORK/$CASE-echo.yaml" driven-echo "$latency" "$port" "$period"
+    syfala_graph "$WORK/$CASE-client.yaml" driven-client "$latency" "$port"
+    start sgEcho -- dotnet "$CLI_DLL" run "$WORK/$CASE-echo.yaml"
+    start sgClient JACK_DEFAULT_SERVER="$SA" JACK_NO_START_SERVER=1 -- dotnet "$CLI_DLL" run "$WORK/$CASE-client.yaml"
+    wait_port "$SA" sg-client:in_1 30
+    jconnect "$SA" jack_delay:out sg-client:in_1
+    jconnect "$SA" sg-client:out_1 jack_delay:in
+    measure "SyfalaGraph Syfala (network-driven)" "$period" "client latency_frames $latency"
+    local elog=${LOG_OF[sgEcho]} clog=${LOG_OF[sgClient]}
+    stop_case
+    local eu cu ed
+    eu=$(grep -o 'Underflows = [0-9]*' "$elog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
+    cu=$(grep -o 'Underflows = [0-9]*' "$clog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
+    ed=$(grep -o 'drove [0-9]* blocks' "$elog" | tail -n 1 | grep -o '[0-9]*' || echo "?")
+    set_tool_events "underflows echo $eu cli $cu (run); echo drove $ed blocks from arriving audio"
 }
 
 case_jacktrip() {
@@ -364,7 +448,7 @@ failed() { log "case $CASE: a step failed (see the logs with KEEP=1)"; stop_case
 for tool in jackd jack_iodelay jack_lsp jack_connect; do
     command -v "$tool" >/dev/null || { log "missing $tool (apt-get install jackd2)"; exit 1; }
 done
-if [[ " $TRANSPORTS " == *" syfala "* && ! -f $CLI_DLL ]]; then
+if [[ " $TRANSPORTS " == *" syfala"* && ! -f $CLI_DLL ]]; then
     log "building the CLI ($CONFIG)"
     dotnet build "$ROOT/engine/SyfalaGraph.Cli" -c "$CONFIG" >"$WORK/build.log" 2>&1 || { tail -n 20 "$WORK/build.log"; exit 1; }
 fi
@@ -378,6 +462,9 @@ for period in $PERIODS; do
             syfala)
                 var="SYFALA_LATENCY_$period"
                 for l in ${!var:-256}; do log "syfala, period $period, latency_frames $l"; case_syfala "$period" "$l" || failed; done ;;
+            syfala-driven)
+                var="DRIVEN_LATENCY_$period"
+                for l in ${!var:-256}; do log "syfala network-driven, period $period, client latency_frames $l"; case_syfala_driven "$period" "$l" || failed; done ;;
             jacktrip)
                 command -v jacktrip >/dev/null || { log "jacktrip missing (apt-get install jacktrip): skipped"; continue; }
                 var="JACKTRIP_QUEUE_$period"

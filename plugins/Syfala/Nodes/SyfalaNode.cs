@@ -163,6 +163,7 @@ public abstract class SyfalaNode : AudioNode, IServiceNode, IDriverNode, IDecoup
         if (disposing)
         {
             Stop(); // threads never outlive the node, even when the engine disposes without stopping
+            Audio?.Dispose();
             Metrics?.Dispose();
             Transport?.Dispose();
         }

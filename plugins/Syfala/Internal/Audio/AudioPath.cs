@@ -103,6 +103,19 @@ internal sealed class AudioPath
     }
 
     /// <summary>
+    /// Releases the wake-ups' descriptors. After <see cref="Stop"/>, once the graph no longer calls
+    /// <see cref="Send"/> (node disposal).
+    /// </summary>
+    public void Dispose()
+    {
+        _sender.DisposeWake();
+        foreach (ReceiveBuffer buffer in _receiveBuffers)
+        {
+            buffer.Arrived?.Dispose();
+        }
+    }
+
+    /// <summary>
     /// Publishes a new session and waits (bounded: 1 s) until both threads have reset to it. Streams at another rate
     /// than the graph's (a client with resample: true) get their converters here, off the audio threads. Control plane only.
     /// </summary>
@@ -183,6 +196,8 @@ internal sealed class AudioPath
             {
                 _sendRings[i].TryWriteFrames(context.InputBuffer(i), context.Frames);
             }
+
+            _sender.Written(); // the period leaves now, not at the sender's next poll
         }
     }
 

@@ -14,8 +14,12 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // datagrams of at most max_datagram_bytes: header (17 bytes) + payload, byte_idx = bytes of that stream sent since
 // I/O started. Whole frames per datagram when a frame fits; a frame larger than the payload room is split across
 // datagrams (the receiver reassembles by byte_idx). A stream at another rate than the graph's (a client with
-// resample: true) goes through the session's RateConverter first, so datagrams need not follow the ring's reads. Polling (1 ms sleeps when idle) instead of a signal from the
-// audio thread keeps the audio thread free of system calls. Everything is allocated up front.
+// resample: true) goes through the session's RateConverter first, so datagrams need not follow the ring's reads.
+// It sleeps on a WakeSignal (an eventfd on Linux) that the audio
+// thread signals after each block it writes, so a period leaves as soon as it is written instead of at the next
+// poll (it used to poll every 1 ms, ≈ 1.1 ms with Linux's timer slack: most of a 64-frame period per direction);
+// the audio thread's side is one non-blocking write(2), no lock. Without the eventfd (not Linux) the signal falls
+// back to that 1 ms polling. Everything is allocated up front.
 
 /// <summary>Sender thread of a Syfala node: rings → datagrams. Start/Stop from the node; the rest is its own thread.</summary>
 internal sealed class AudioSender : AudioThread
@@ -30,6 +34,7 @@ internal sealed class AudioSender : AudioThread
     private readonly float[] _floats;
     private readonly ulong[] _byteIndex;
     private readonly ChaosLine _chaos;
+    private readonly WakeSignal _written = new();
 
     /// <param name="transport">Where datagrams go.</param>
     /// <param name="rings">One ring per sent stream (interleaved float frames, filled by the audio thread).</param>
@@ -54,6 +59,12 @@ internal sealed class AudioSender : AudioThread
 
     /// <summary>The impairment stage (its counters: sent, dropped…).</summary>
     public ChaosLine Chaos => _chaos;
+
+    /// <summary>True when the audio thread wakes this thread through an eventfd (else it polls every 1 ms).</summary>
+    public bool WakesOnWrite => _written.IsEventFd;
+
+    /// <summary>Tells the sender that frames were written into its rings. Audio thread: yes (one non-blocking system call, no lock, no allocation).</summary>
+    public void Written() => _written.Signal();
 
     /// <summary>Bytes sent so far in each stream of the current session (byte_idx of the next datagram).</summary>
     public ulong BytesSent(int stream) => Volatile.Read(ref _byteIndex[stream]);
@@ -106,10 +117,18 @@ internal sealed class AudioSender : AudioThread
             EndLoop();
             if (!sent)
             {
-                Thread.Sleep(1);
+                // Datagrams the chaos line holds back are due within milliseconds; otherwise only a write, a new
+                // session or Stop wakes this thread (the timeout merely bounds a lost wake-up).
+                _written.Wait(_chaos.Pending > 0 ? 1 : 50);
             }
         }
     }
+
+    /// <summary>Closes the wake-up's descriptor: only once the audio thread no longer calls <see cref="Written"/> (node disposal).</summary>
+    public void DisposeWake() => _written.Dispose();
+
+    /// <inheritdoc/>
+    protected override void Wake() => _written.Signal();
 
     private bool SendAvailable(int stream, AudioSession session, long now)
     {

@@ -13,6 +13,14 @@ internal abstract class AudioThread
     private volatile bool _stop;
     private Thread? _thread;
 
+    /// <summary>SCHED_FIFO priority of the sender and receiver threads: below the network driver's and JACK's usual 70.</summary>
+    public const int RealtimePriority = 60;
+
+    private volatile bool _realtime;
+
+    /// <summary>Whether the thread got real-time scheduling (SCHED_FIFO; needs root, CAP_SYS_NICE or an rtprio limit).</summary>
+    public bool HasRealtimePriority => _realtime;
+
     /// <summary>The last session generation this thread has reset to.</summary>
     public int AcknowledgedGeneration => Volatile.Read(ref _ackedGeneration);
 
@@ -29,11 +37,15 @@ internal abstract class AudioThread
     protected bool Stopping => _stop;
 
     /// <summary>Publishes the session to serve (null: none). Control plane.</summary>
-    public void SetSession(AudioSession? session) => Volatile.Write(ref _session, session);
+    public void SetSession(AudioSession? session)
+    {
+        Volatile.Write(ref _session, session);
+        Wake();
+    }
 
     public void Start(string name)
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
+        _thread = new Thread(RunThread) { IsBackground = true, Name = name, Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
 
@@ -41,7 +53,21 @@ internal abstract class AudioThread
     public bool Stop(TimeSpan timeout)
     {
         _stop = true;
+        Wake();
         return _thread is null || _thread.Join(timeout);
+    }
+
+    /// <summary>Wakes the thread if it waits (a new session, a stop); nothing by default (threads that poll).</summary>
+    protected virtual void Wake()
+    {
+    }
+
+    private void RunThread()
+    {
+        // A wake-up per period must not wait for a time slice behind builds and other processes: SCHED_FIFO when
+        // permitted (the threads block in poll(2) between periods, so they never hold a core).
+        _realtime = Interop.LibC.TrySetRealtimePriority(RealtimePriority);
+        Run();
     }
 
     /// <summary>The thread's loop (until <see cref="Stopping"/>).</summary>

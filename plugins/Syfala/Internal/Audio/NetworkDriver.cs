@@ -6,8 +6,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // Design: drive: true makes a Syfala node its clock domain's driver, the way a Syfala FPGA follows its codec
 // or a NetJack2 slave its master: the graph runs one block each time a block of audio has arrived from the
 // peer, so this side follows the peer's clock with no resampling and no jitter buffer beyond one block. The
-// receiver thread signals every write into the first receive buffer; this thread wakes, and runs the cycle
-// once per block buffered. While no I/O session runs (no peer yet, peer lost) it freewheels: one block per
+// receiver thread signals (WakeSignal: an eventfd, no lock on the receiver thread) each write that leaves a block
+// or more in the first receive buffer; this thread wakes, and runs the cycle once per block buffered. While no I/O session runs (no peer yet, peer lost) it freewheels: one block per
 // nominal period, so the graph keeps running (silence in) and picks the peer up when it comes back. While a
 // session runs and audio is merely late, it waits for it: following the peer means not running ahead of it.
 
@@ -19,7 +19,7 @@ internal sealed class NetworkDriver
     private readonly int _block;
     private readonly int _periodMs;
     private readonly double _sampleRate;
-    private readonly SemaphoreSlim _arrived = new(0);
+    private readonly WakeSignal _arrived = new(blockingFallback: true);
     private Thread? _thread;
     private volatile bool _stop;
 
@@ -35,6 +35,7 @@ internal sealed class NetworkDriver
         _periodMs = Math.Max(1, (int)Math.Round(blockFrames * 1000.0 / sampleRate));
         _sampleRate = sampleRate;
         clock.Arrived = _arrived;
+        clock.ArrivedThresholdFrames = blockFrames;
     }
 
     /// <summary>Blocks run because audio arrived (the rest freewheeled while no peer ran I/O).</summary>
@@ -51,12 +52,17 @@ internal sealed class NetworkDriver
     public void Stop()
     {
         _stop = true;
-        _arrived.Release();
+        _arrived.Signal();
         _thread?.Join();
     }
 
+    /// <summary>Whether the driver thread got SCHED_FIFO (priority 70, like the engine's realtime clock).</summary>
+    public bool HasRealtimePriority { get; private set; }
+
     private void Run(IGraphCycle cycle)
     {
+        // The domain's clock: like the engine's realtime clock and JACK's process thread, SCHED_FIFO when permitted.
+        HasRealtimePriority = Interop.LibC.TrySetRealtimePriority(70);
         cycle.WarmUp();
         double ticksPerBlock = _block * (double)Stopwatch.Frequency / _sampleRate;
         double next = Stopwatch.GetTimestamp();

@@ -140,8 +140,14 @@ internal sealed class ReceiveBuffer
         }));
     }
 
-    /// <summary>Released after every write, when a <see cref="NetworkDriver"/> paces its domain on this stream.</summary>
-    public SemaphoreSlim? Arrived { get; set; }
+    /// <summary>
+    /// Signalled after a write that leaves at least <see cref="ArrivedThresholdFrames"/> buffered, when a
+    /// <see cref="NetworkDriver"/> paces its domain on this stream (plain ring only).
+    /// </summary>
+    public WakeSignal? Arrived { get; set; }
+
+    /// <summary>Fill, frames, from which a write signals <see cref="Arrived"/> (the driver's block).</summary>
+    public int ArrivedThresholdFrames { get; set; } = 1;
 
     /// <summary>
     /// Appends whole interleaved frames (<paramref name="interleaved"/>.Length a multiple of the channel count).
@@ -172,7 +178,10 @@ internal sealed class ReceiveBuffer
             Volatile.Write(ref _overflowFrames, _overflowFrames + ((interleaved.Length - n) / _channels));
         }
 
-        Arrived?.Release();
+        if (Arrived is not null && _consumer!.AvailableToRead >= ArrivedThresholdFrames * _channels)
+        {
+            Arrived.Signal();
+        }
     }
 
     /// <summary>Asks the audio thread to discard whatever is buffered when it notices, and prime again (any thread).</summary>
@@ -213,8 +222,10 @@ internal sealed class ReceiveBuffer
 
     // Without drift compensation the fill is not steered, so a surplus left by the start of a session or by a
     // stall of this side (a period the peer ran and this side did not) would stay for good as added latency.
-    // When the smallest fill seen over about a second stays above the target by more than a block, that much
-    // is a lasting surplus, not jitter: skip it (the only discontinuity, once, instead of latency forever).
+    // The target is the fill a read starts from (playback starts when a read finds max(target, block) frames), so
+    // what a read should leave is max(target − block, 0): with latency_frames = one block, nothing — a block is
+    // played as soon as it has arrived. When the smallest fill left over about a second exceeds that by a block
+    // or more, that much was never needed against jitter: skip it (one discontinuity, instead of latency for good).
     private void DropPersistentSurplus(int left, int frames)
     {
         _windowMin = Math.Min(_windowMin, left);
@@ -223,8 +234,8 @@ internal sealed class ReceiveBuffer
             return;
         }
 
-        int surplus = _windowMin - _targetFrames;
-        if (surplus > frames)
+        int surplus = _windowMin - Math.Max(_targetFrames - frames, 0);
+        if (surplus >= frames)
         {
             _consumer!.Skip(surplus * _channels);
             Volatile.Write(ref _skippedFrames, _skippedFrames + surplus);
