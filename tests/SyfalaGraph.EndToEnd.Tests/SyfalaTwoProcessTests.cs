@@ -26,22 +26,21 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
           - server.out -> received.in
         """;
 
-    private static string ClientGraph(int port, bool loop) => $$"""
+    // Looped: the client's graph starts playing before I/O runs, so the first pass is partial; a later pass is whole.
+    private static readonly string LoopedSpeech = $"{{ type: file.reader, params: {{ path: {TestAudio.FrontCenterWav}, loop: true }} }}";
+
+    private static string ClientGraph(int port, int sampleRate = 48000, string? source = null,
+        string options = "latency_frames: 4096, drift_compensation: false") => $$"""
         version: 1
-        settings: { sample_rate: 48000, block_frames: 64, clock: realtime }
+        settings: { sample_rate: {{sampleRate}}, block_frames: 64, clock: realtime }
         nodes:
-          speech: { type: file.reader, params: { path: {{TestAudio.FrontCenterWav}}, loop: {{(loop ? "true" : "false")}} } }
+          source: {{source ?? LoopedSpeech}}
           client:
             type: syfala.client
-            params:
-              server: 127.0.0.1:{{port}}
-              inputs:  [ { channels: 1, sample_type: i16 } ]
-              outputs: [ { channels: 1, sample_type: f32 } ]
-              latency_frames: 4096
-              drift_compensation: false
+            params: { server: "127.0.0.1:{{port}}", inputs: [ { channels: 1, sample_type: i16 } ], outputs: [ { channels: 1, sample_type: f32 } ], {{options}} }
           received: { type: file.writer, params: { path: client-received.wav, subtype: float } }
         links:
-          - speech.out -> client.in
+          - source.out -> client.in
           - client.out -> received.in
         """;
 
@@ -53,8 +52,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         string dir = RepoPaths.NewTempDir("syfala-2p");
         int port = FreePort();
         File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
-        // Looped: the client's graph starts playing before I/O runs, so the first pass is partial; a later pass is whole.
-        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port));
         using (var server = new CliProcess(dir, "run", "server.yaml"))
         {
             await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
@@ -89,7 +87,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port)
             .Replace("clock: realtime", "clock: server", StringComparison.Ordinal)
             .Replace("drift_compensation: false ", "drive: true ", StringComparison.Ordinal));
-        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port));
         using (var server = new CliProcess(dir, "run", "server.yaml"))
         {
             await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
@@ -126,24 +124,8 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port)
             .Replace("latency_frames: 4096", "latency_frames: 1024", StringComparison.Ordinal)
             .Replace("drift_compensation: false ", "drift_compensation: true ", StringComparison.Ordinal));
-        File.WriteAllText(Path.Combine(dir, "client.yaml"), $$"""
-            version: 1
-            settings: { sample_rate: 44100, block_frames: 64, clock: realtime }
-            nodes:
-              tone: { type: tone, params: { frequency_hz: 1000, amplitude: 0.25, channels: 1 } }
-              client:
-                type: syfala.client
-                params:
-                  server: 127.0.0.1:{{port}}
-                  inputs:  [ { channels: 1, sample_type: i16 } ]
-                  outputs: [ { channels: 1, sample_type: f32 } ]
-                  latency_frames: 1024
-                  resample: true
-              received: { type: file.writer, params: { path: client-received.wav, subtype: float } }
-            links:
-              - tone.out -> client.in
-              - client.out -> received.in
-            """);
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, sampleRate: 44100,
+            source: "{ type: tone, params: { frequency_hz: 1000, amplitude: 0.25, channels: 1 } }", options: "latency_frames: 1024, resample: true"));
         using (var server = new CliProcess(dir, "run", "server.yaml"))
         {
             await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
@@ -222,7 +204,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         string dir = RepoPaths.NewTempDir("syfala-loss");
         int port = FreePort();
         File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
-        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, loop: true));
+        File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port));
         CancellationToken ct = TestContext.Current.CancellationToken;
         using var client = new CliProcess(dir, "run", "client.yaml");
         DateTime killed;
