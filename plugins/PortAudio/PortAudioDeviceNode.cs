@@ -182,7 +182,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     /// </summary>
     public bool RunsFasterThanRealTime => Volatile.Read(ref _fasterThanRealTime) != 0;
 
-    /// <summary>Whether the callback thread ran SCHED_FIFO/SCHED_RR (read at the first callback; Linux); null before it or elsewhere. Any thread.</summary>
+    /// <summary>Whether the callback thread runs SCHED_FIFO/SCHED_RR (read at callbacks 1, 2, 4, 8, …; Linux); null before the first callback or elsewhere. Any thread.</summary>
     public bool? CallbackThreadRealtime => Volatile.Read(ref _callbackThreadRealtime) switch { 1 => true, 0 => false, _ => null };
 
     /// <summary>With <c>pacing: system</c>: the latest a callback started after its frames were due, in ms. Any thread.</summary>
@@ -482,8 +482,14 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         if (!_warmedUp)
         {
             _warmedUp = true;
-            Volatile.Write(ref _callbackThreadRealtime, PosixClock.Supported && PosixClock.CurrentThreadIsRealtime() ? 1 : 0);
             cycle.WarmUp();
+        }
+
+        // PortAudio may raise the thread's priority from the thread that started the stream, after the first callbacks:
+        // the policy is read again at callbacks 1, 2, 4, 8, … (a system call, no allocation).
+        if (PosixClock.Supported && (_callbacks & (_callbacks + 1)) == 0)
+        {
+            Volatile.Write(ref _callbackThreadRealtime, PosixClock.CurrentThreadIsRealtime() ? 1 : 0);
         }
 
         if (_parameters.PacedBySystemClock && Pace(frames))
