@@ -73,6 +73,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     private double _nanosecondsPerFrame;
     private long _paceToleranceNs;
     private long _maxLatenessNs;
+    private long _maxLatenessCallback;
+    private int _streamEnded;
 
     /// <summary>
     /// Creates the node: initialises PortAudio (reference-counted) and finds the device (opened in <see cref="Start"/>). Audio thread: no.
@@ -185,7 +187,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     /// <summary>Whether the callback thread runs SCHED_FIFO/SCHED_RR (read at callbacks 1, 2, 4, 8, …; Linux); null before the first callback or elsewhere. Any thread.</summary>
     public bool? CallbackThreadRealtime => Volatile.Read(ref _callbackThreadRealtime) switch { 1 => true, 0 => false, _ => null };
 
-    /// <summary>With <c>pacing: system</c>: the latest a callback started after its frames were due, in ms. Any thread.</summary>
+    /// <summary>With <c>pacing: system</c>: the latest a callback started after its frames were due (wake-up latency included), in ms. Any thread.</summary>
     public double MaxPacingLatenessMs => Volatile.Read(ref _maxLatenessNs) / 1e6;
 
     /// <summary>The stream's actual input latency in seconds (after <see cref="Start"/>).</summary>
@@ -268,7 +270,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
 
         _stream = stream;
-        if (_parameters.Realtime && _hostApiType == PortAudioNative.paALSA)
+        bool realtime = _parameters.Realtime && _hostApiType == PortAudioNative.paALSA;
+        if (realtime)
         {
             PortAudioNative.AlsaEnableRealtimeScheduling(stream, 1);
         }
@@ -294,8 +297,17 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         Volatile.Write(ref _maxLatenessNs, 0);
 
         _running = true;
+        Volatile.Write(ref _streamEnded, 0);
         error = PortAudioNative.StartStream(stream);
-        if (error != PortAudioNative.paNoError)
+        if (error == PortAudioNative.paInternalError && realtime && Volatile.Read(ref _streamEnded) != 0)
+        {
+            // PortAudio 19.6 (pa_unix_util.c PaUnixThread_New) raises the callback thread to SCHED_FIFO from this thread
+            // after creating it; when the stream has already ended (a device with no clock runs a short graph in
+            // microseconds) the thread is gone, pthread_setschedparam fails and Pa_StartStream reports an internal
+            // error. The stream did run to its end: not a failure.
+            _logger.LogDebug("portaudio.device {Node}: the stream ended before PortAudio raised its thread's priority", _nodeId);
+        }
+        else if (error != PortAudioNative.paNoError)
         {
             Stop();
             throw new NodeException($"portaudio.device: cannot start device [{_device}] '{_deviceName}': {PortAudioNative.ErrorText(error)}");
@@ -341,6 +353,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         _logger.LogInformation("portaudio.device {Node}: stopped after {Callbacks} callbacks, {Frames} frames, {Xruns} xruns; {Rate:F0} frames/s of wall time, callback thread real-time: {Realtime}",
             _nodeId, Callbacks, CallbackFrames, Xruns, MeasuredFramesPerSecond, CallbackThreadRealtime?.ToString() ?? "unknown");
+        if (_parameters.PacedBySystemClock)
+        {
+            _logger.LogInformation("portaudio.device {Node}: pacing: system: the latest callback (#{Callback}) started {Lateness:F3} ms after its frames were due (xrun beyond {Tolerance:F1} ms)",
+                _nodeId, Volatile.Read(ref _maxLatenessCallback), MaxPacingLatenessMs, _paceToleranceNs / 1e6);
+        }
+
         if (RunsFasterThanRealTime)
         {
             _logger.LogWarning(
@@ -544,7 +562,13 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             new Span<float>(output + (long)done * outChannels, (frames - done) * outChannels).Clear();
         }
 
-        return keepGoing ? PortAudioNative.paContinue : PortAudioNative.paComplete;
+        if (!keepGoing)
+        {
+            Volatile.Write(ref _streamEnded, 1);
+            return PortAudioNative.paComplete;
+        }
+
+        return PortAudioNative.paContinue;
     }
 
     // Waits until this callback's frames are due on CLOCK_MONOTONIC (the device has no clock). True when the callback
@@ -564,21 +588,21 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             if (now < due)
             {
                 PosixClock.SleepUntil(due);
+                now = PosixClock.NowNanoseconds();
             }
-            else
-            {
-                long lateness = now - due;
-                if (lateness > _maxLatenessNs)
-                {
-                    Volatile.Write(ref _maxLatenessNs, lateness);
-                }
 
-                if (lateness > _paceToleranceNs)
-                {
-                    late = true;
-                    _paceAnchorNs = now;
-                    _pacedFrames = 0;
-                }
+            long lateness = now - due; // including the wake-up latency after the sleep
+            if (lateness > _maxLatenessNs)
+            {
+                Volatile.Write(ref _maxLatenessNs, lateness);
+                Volatile.Write(ref _maxLatenessCallback, _callbacks + 1);
+            }
+
+            if (lateness > _paceToleranceNs)
+            {
+                late = true;
+                _paceAnchorNs = now;
+                _pacedFrames = 0;
             }
         }
 

@@ -17,6 +17,9 @@ internal static unsafe partial class PortAudioNative
     public const int paFormatIsSupported = 0;
     public const int paNoDevice = -1;
 
+    /// <summary>PaErrorCode paInternalError.</summary>
+    public const int paInternalError = -9986;
+
     /// <summary>PaSampleFormat paFloat32 (interleaved: paNonInterleaved not set).</summary>
     public const ulong paFloat32 = 0x00000001;
 
