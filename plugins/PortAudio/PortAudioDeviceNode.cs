@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,6 +34,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     private readonly PortAudioDeviceParameters _parameters;
     private readonly ILogger _logger;
     private readonly Meter _meter;
+    private readonly double _defaultSampleRate;
+    private readonly int _hostApiType;
+    private bool _prepared;
     private KeyValuePair<string, object?>[] _tags = [];
     private double _streamSampleRate;
     private string _nodeId = "portaudio.device";
@@ -56,7 +60,29 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     private double _firstStreamTime = double.NaN;
     private double _lastStreamTime = double.NaN;
 
-    /// <summary>Creates the node (the device is looked up in <see cref="Prepare"/>, opened in <see cref="Start"/>). Audio thread: no.</summary>
+    // Rate measurement and pacing; written by the callback thread only.
+    private long _firstCallbackTicks;
+    private long _lastCallbackTicks;
+    private long _framesAtFirstCallback;
+    private long _framesAtLastCallback;
+    private double _aheadLimitFrames;
+    private int _fasterThanRealTime;
+    private int _callbackThreadRealtime = -1;
+    private long _paceAnchorNs;
+    private double _pacedFrames;
+    private double _nanosecondsPerFrame;
+    private long _paceToleranceNs;
+    private long _maxLatenessNs;
+    private long _maxLatenessCallback;
+    private int _streamEnded;
+
+    /// <summary>
+    /// Creates the node: initialises PortAudio (reference-counted) and finds the device (opened in <see cref="Start"/>). Audio thread: no.
+    /// </summary>
+    /// <exception cref="NodeException">
+    /// PortAudio is missing or cannot initialise (or the ALSA configuration would make it abort); the host API, device or
+    /// channel count does not exist (the message lists what does); <c>pacing: system</c> on the JACK host API.
+    /// </exception>
     /// <param name="parameters">The validated parameters.</param>
     /// <param name="logger">Where the opened stream's latency and rate are logged; optional.</param>
     /// <param name="meterFactory">The host's metrics factory (DI), used as the scope of the node's own meter; optional.</param>
@@ -66,17 +92,45 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         _parameters = parameters;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
 
+        // The device is resolved here, before the engine resolves the graph's rate, so that sample_rate: auto can
+        // follow its default rate (PreferredSampleRate), as jack.client does with the server's rate.
+        NativeLibraries.Acquire();
+        try
+        {
+            _device = DeviceCatalog.Resolve(parameters);
+            PaDeviceInfo* info = PortAudioNative.GetDeviceInfo(_device);
+            _deviceName = Marshal.PtrToStringUTF8(info->Name) ?? "";
+            _defaultSampleRate = info->DefaultSampleRate;
+            PaHostApiInfo* api = PortAudioNative.GetHostApiInfo(info->HostApi);
+            _hostApiType = api is null ? -1 : api->Type;
+            if (parameters.PacedBySystemClock && _hostApiType == PortAudioNative.paJACK)
+            {
+                throw new NodeException($"portaudio.device: pacing: system on device '{_deviceName}' of the JACK host API: the JACK server is the clock; use pacing: device");
+            }
+        }
+        catch
+        {
+            NativeLibraries.Release();
+            throw;
+        }
+
+        _acquired = true;
+
         // Owned by the node (not IMeterFactory.Create, which caches per name): disposing the node removes the
         // instruments, so no callback keeps the node or the plugin's load context alive.
         _meter = new Meter(new MeterOptions("SyfalaGraph") { Scope = meterFactory });
         _meter.CreateObservableGauge("syfalagraph.portaudio.latency", ObserveLatency, "ms", "Stream latency PortAudio reports (Pa_GetStreamInfo), per direction.");
         _meter.CreateObservableGauge("syfalagraph.portaudio.sample_rate", ObserveSampleRate, "Hz", "Sample rate PortAudio reports for the open stream.");
         _meter.CreateObservableCounter("syfalagraph.portaudio.callbacks", () => new Measurement<long>(Callbacks, _tags), "{callback}", "PortAudio callbacks.");
+        _meter.CreateObservableGauge("syfalagraph.portaudio.measured_rate", () => new Measurement<double>(MeasuredFramesPerSecond, _tags), "{frame}/s", "Frames per second of wall time since the first callback (a device with no clock runs far above its nominal rate).");
         _meter.CreateObservableCounter("syfalagraph.portaudio.xruns", () => new Measurement<long>(Xruns, _tags), "{xrun}", "Callbacks with an under/overflow status flag.");
     }
 
     /// <summary>Null: the device runs at the graph's sample rate (checked with <c>Pa_IsFormatSupported</c>).</summary>
     public double? ImposedSampleRate => null;
+
+    /// <summary>The device's default sample rate in Hz (<c>PaDeviceInfo.defaultSampleRate</c>; on JACK the server's rate): the graph's rate when <c>settings.sample_rate</c> is <c>auto</c>.</summary>
+    public double? PreferredSampleRate => _defaultSampleRate;
 
     /// <summary>The graph's block size: <c>frames_per_buffer</c>, or null (<c>settings.block_frames</c>) when it is 0 (the host's own period).</summary>
     public int? ImposedBlockFrames => _parameters.FramesPerBuffer == 0 ? null : _parameters.FramesPerBuffer;
@@ -110,6 +164,32 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
     }
 
+    /// <summary>
+    /// Frames per second of wall time (the monotonic clock) between the first and the latest callback: the rate the
+    /// device actually ran the node at; 0 before two callbacks. Any thread (approximate while running).
+    /// </summary>
+    public double MeasuredFramesPerSecond
+    {
+        get
+        {
+            long ticks = Volatile.Read(ref _lastCallbackTicks) - Volatile.Read(ref _firstCallbackTicks);
+            long frames = Volatile.Read(ref _framesAtLastCallback) - Volatile.Read(ref _framesAtFirstCallback);
+            return ticks <= 0 ? 0 : frames * (double)Stopwatch.Frequency / ticks;
+        }
+    }
+
+    /// <summary>
+    /// True once the device delivered more than half a second (plus the stream latency) of frames ahead of the wall
+    /// clock: it has no clock of its own (e.g. ALSA's null plugin) and needs <c>pacing: system</c>. Any thread.
+    /// </summary>
+    public bool RunsFasterThanRealTime => Volatile.Read(ref _fasterThanRealTime) != 0;
+
+    /// <summary>Whether the callback thread runs SCHED_FIFO/SCHED_RR (read at callbacks 1, 2, 4, 8, …; Linux); null before the first callback or elsewhere. Any thread.</summary>
+    public bool? CallbackThreadRealtime => Volatile.Read(ref _callbackThreadRealtime) switch { 1 => true, 0 => false, _ => null };
+
+    /// <summary>With <c>pacing: system</c>: the latest a callback started after its frames were due (wake-up latency included), in ms. Any thread.</summary>
+    public double MaxPacingLatenessMs => Volatile.Read(ref _maxLatenessNs) / 1e6;
+
     /// <summary>The stream's actual input latency in seconds (after <see cref="Start"/>).</summary>
     public double InputLatencySeconds => _inputLatency;
 
@@ -120,30 +200,24 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     public double StreamSampleRate => Volatile.Read(ref _streamSampleRate);
 
     /// <summary>
-    /// Initialises PortAudio (reference-counted), finds the device, checks its channel counts and that it takes
-    /// float32 at the graph's rate, and allocates the staging buffers. Audio thread: no.
+    /// Checks that the device (resolved by the constructor) takes float32 at the graph's rate with the channel counts,
+    /// and allocates the staging buffers. Audio thread: no.
     /// </summary>
-    /// <exception cref="NodeException">
-    /// PortAudio is missing; the host API, device or channel count does not exist (the message lists what does);
-    /// or the device does not take the graph's rate (the message gives its default rate).
-    /// </exception>
+    /// <exception cref="NodeException">The device does not take the graph's rate (the message gives its default rate).</exception>
     public override void Prepare(PrepareContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_acquired)
+        if (_prepared || !_acquired)
         {
-            throw new InvalidOperationException("portaudio.device has already been prepared.");
+            throw new InvalidOperationException("portaudio.device has already been prepared, or disposed.");
         }
 
+        _prepared = true;
         _nodeId = context.NodeId;
         _tags = [new("node", _nodeId)];
-        NativeLibraries.Acquire();
-        _acquired = true;
         _sampleRate = context.SampleRate;
         _maxBlockFrames = context.MaxBlockFrames;
-        _device = DeviceCatalog.Resolve(_parameters);
         PaDeviceInfo* info = PortAudioNative.GetDeviceInfo(_device);
-        _deviceName = Marshal.PtrToStringUTF8(info->Name) ?? "";
         PaStreamParameters input = InputParameters(info);
         PaStreamParameters output = OutputParameters(info);
         int supported = PortAudioNative.IsFormatSupported(
@@ -196,6 +270,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
 
         _stream = stream;
+        bool realtime = _parameters.Realtime && _hostApiType == PortAudioNative.paALSA;
+        if (realtime)
+        {
+            PortAudioNative.AlsaEnableRealtimeScheduling(stream, 1);
+        }
+
         PaStreamInfo* streamInfo = PortAudioNative.GetStreamInfo(stream);
         if (streamInfo is not null)
         {
@@ -204,9 +284,30 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             Volatile.Write(ref _streamSampleRate, streamInfo->SampleRate);
         }
 
+        double rate = streamInfo is null || streamInfo->SampleRate <= 0 ? _sampleRate : streamInfo->SampleRate;
+        double latency = Math.Max(Math.Max(_inputLatency, _outputLatency), 2.0 * Math.Max(_parameters.FramesPerBuffer, _maxBlockFrames) / rate);
+        _nanosecondsPerFrame = 1e9 / rate;
+        _paceToleranceNs = (long)(latency * 1e9);
+        _aheadLimitFrames = (0.5 + latency) * rate;
+        _paceAnchorNs = 0;
+        _pacedFrames = 0;
+        Volatile.Write(ref _firstCallbackTicks, 0);
+        Volatile.Write(ref _lastCallbackTicks, 0);
+        Volatile.Write(ref _fasterThanRealTime, 0);
+        Volatile.Write(ref _maxLatenessNs, 0);
+
         _running = true;
+        Volatile.Write(ref _streamEnded, 0);
         error = PortAudioNative.StartStream(stream);
-        if (error != PortAudioNative.paNoError)
+        if (error == PortAudioNative.paInternalError && realtime && Volatile.Read(ref _streamEnded) != 0)
+        {
+            // PortAudio 19.6 (pa_unix_util.c PaUnixThread_New) raises the callback thread to SCHED_FIFO from this thread
+            // after creating it; when the stream has already ended (a device with no clock runs a short graph in
+            // microseconds) the thread is gone, pthread_setschedparam fails and Pa_StartStream reports an internal
+            // error. The stream did run to its end: not a failure.
+            _logger.LogDebug("portaudio.device {Node}: the stream ended before PortAudio raised its thread's priority", _nodeId);
+        }
+        else if (error != PortAudioNative.paNoError)
         {
             Stop();
             throw new NodeException($"portaudio.device: cannot start device [{_device}] '{_deviceName}': {PortAudioNative.ErrorText(error)}");
@@ -250,8 +351,20 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             _self.Free();
         }
 
-        _logger.LogInformation("portaudio.device {Node}: stopped after {Callbacks} callbacks, {Frames} frames, {Xruns} xruns",
-            _nodeId, Callbacks, CallbackFrames, Xruns);
+        _logger.LogInformation("portaudio.device {Node}: stopped after {Callbacks} callbacks, {Frames} frames, {Xruns} xruns; {Rate:F0} frames/s of wall time, callback thread real-time: {Realtime}",
+            _nodeId, Callbacks, CallbackFrames, Xruns, MeasuredFramesPerSecond, CallbackThreadRealtime?.ToString() ?? "unknown");
+        if (_parameters.PacedBySystemClock)
+        {
+            _logger.LogInformation("portaudio.device {Node}: pacing: system: the latest callback (#{Callback}) started {Lateness:F3} ms after its frames were due (xrun beyond {Tolerance:F1} ms)",
+                _nodeId, Volatile.Read(ref _maxLatenessCallback), MaxPacingLatenessMs, _paceToleranceNs / 1e6);
+        }
+
+        if (RunsFasterThanRealTime)
+        {
+            _logger.LogWarning(
+                "portaudio.device {Node}: device [{Index}] '{Device}' ran {Rate:F0} frames/s ({Factor:F1} x real time at {Nominal} Hz): it has no clock of its own (e.g. ALSA's null plugin); set pacing: system",
+                _nodeId, _device, _deviceName, MeasuredFramesPerSecond, MeasuredFramesPerSecond / _sampleRate, _sampleRate);
+        }
     }
 
     /// <summary>Copies the captured block into output <c>capture</c>. Audio thread: yes.</summary>
@@ -390,6 +503,21 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             cycle.WarmUp();
         }
 
+        // PortAudio may raise the thread's priority from the thread that started the stream, after the first callbacks:
+        // the policy is read again at callbacks 1, 2, 4, 8, … (a system call, no allocation).
+        if (PosixClock.Supported && (_callbacks & (_callbacks + 1)) == 0)
+        {
+            Volatile.Write(ref _callbackThreadRealtime, PosixClock.CurrentThreadIsRealtime() ? 1 : 0);
+        }
+
+        if (_parameters.PacedBySystemClock && Pace(frames))
+        {
+            Volatile.Write(ref _xruns, _xruns + 1);
+            cycle.ReportXrun();
+        }
+
+        Measure();
+
         if ((status & (nuint)(PortAudioNative.paInputUnderflow | PortAudioNative.paInputOverflow | PortAudioNative.paOutputUnderflow | PortAudioNative.paOutputOverflow)) != 0)
         {
             Volatile.Write(ref _xruns, _xruns + 1);
@@ -434,6 +562,74 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             new Span<float>(output + (long)done * outChannels, (frames - done) * outChannels).Clear();
         }
 
-        return keepGoing ? PortAudioNative.paContinue : PortAudioNative.paComplete;
+        if (!keepGoing)
+        {
+            Volatile.Write(ref _streamEnded, 1);
+            return PortAudioNative.paComplete;
+        }
+
+        return PortAudioNative.paContinue;
+    }
+
+    // Waits until this callback's frames are due on CLOCK_MONOTONIC (the device has no clock). True when the callback
+    // came later than the stream latency after its due time: an xrun (the schedule restarts from now).
+    private bool Pace(int frames)
+    {
+        long now = PosixClock.NowNanoseconds();
+        bool late = false;
+        if (_paceAnchorNs == 0)
+        {
+            _paceAnchorNs = now;
+            _pacedFrames = 0;
+        }
+        else
+        {
+            long due = _paceAnchorNs + (long)(_pacedFrames * _nanosecondsPerFrame);
+            if (now < due)
+            {
+                PosixClock.SleepUntil(due);
+                now = PosixClock.NowNanoseconds();
+            }
+
+            long lateness = now - due; // including the wake-up latency after the sleep
+            if (lateness > _maxLatenessNs)
+            {
+                Volatile.Write(ref _maxLatenessNs, lateness);
+                Volatile.Write(ref _maxLatenessCallback, _callbacks + 1);
+            }
+
+            if (lateness > _paceToleranceNs)
+            {
+                late = true;
+                _paceAnchorNs = now;
+                _pacedFrames = 0;
+            }
+        }
+
+        _pacedFrames += frames;
+        return late;
+    }
+
+    // Wall time against frames: the measured rate, and the flag for a device running ahead of real time.
+    private void Measure()
+    {
+        long ticks = Stopwatch.GetTimestamp();
+        long frames = _callbackFrames; // frames of the callbacks before this one
+        if (_firstCallbackTicks == 0)
+        {
+            Volatile.Write(ref _framesAtFirstCallback, frames);
+            Volatile.Write(ref _firstCallbackTicks, ticks);
+        }
+        else if (_fasterThanRealTime == 0)
+        {
+            double due = (ticks - _firstCallbackTicks) * _sampleRate / Stopwatch.Frequency;
+            if (frames - _framesAtFirstCallback - due > _aheadLimitFrames)
+            {
+                Volatile.Write(ref _fasterThanRealTime, 1);
+            }
+        }
+
+        Volatile.Write(ref _framesAtLastCallback, frames);
+        Volatile.Write(ref _lastCallbackTicks, ticks);
     }
 }

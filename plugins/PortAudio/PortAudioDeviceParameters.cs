@@ -41,6 +41,22 @@ public sealed record PortAudioDeviceParameters : NodeParameters
     [Unit("ms")]
     public double? SuggestedLatencyMs { get; init; }
 
+    /// <summary>
+    /// What sets the callback rate: <c>device</c> (its own clock; a device that runs faster than real time is flagged,
+    /// see <see cref="PortAudioDeviceNode.RunsFasterThanRealTime"/>) or <c>system</c> (the node waits on CLOCK_MONOTONIC
+    /// before each callback until its frames are due, for a device with no clock of its own such as ALSA's null plugin;
+    /// a callback later than the stream latency counts as an xrun). Linux only for <c>system</c>.
+    /// </summary>
+    [Description("What paces the callbacks: 'device' (its own clock) or 'system' (the node sleeps to the system's monotonic clock until each callback's frames are due; for a device with no clock, e.g. ALSA's null plugin). Callbacks late by more than the stream latency count as xruns.")]
+    public string Pacing { get; init; } = "device";
+
+    /// <summary>ALSA host API: create PortAudio's callback thread SCHED_FIFO (<c>PaAlsa_EnableRealtimeScheduling</c>); without permission it stays SCHED_OTHER.</summary>
+    [Description("ALSA host API: run PortAudio's callback thread with SCHED_FIFO (PaAlsa_EnableRealtimeScheduling; stays normal without permission). Other host APIs: ignored (JACK's thread is the server's).")]
+    public bool Realtime { get; init; } = true;
+
+    /// <summary>True when <see cref="Pacing"/> is <c>system</c>.</summary>
+    internal bool PacedBySystemClock => Pacing.Equals("system", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Declares output <c>capture</c> (when <see cref="InputChannels"/> &gt; 0) and input <c>playback</c> (when <see cref="OutputChannels"/> &gt; 0).</summary>
     public override void DeclarePorts(PortLayout ports)
     {
@@ -68,6 +84,15 @@ public sealed record PortAudioDeviceParameters : NodeParameters
         if (FramesPerBuffer is > 0 and < 16)
         {
             errors.Add(new ParameterError("frames_per_buffer", $"frames_per_buffer is {FramesPerBuffer}: use 0 (the host API's own period) or 16..8192"));
+        }
+
+        if (!Pacing.Equals("device", StringComparison.OrdinalIgnoreCase) && !PacedBySystemClock)
+        {
+            errors.Add(new ParameterError("pacing", $"pacing is '{Pacing}': use 'device' (the device's clock) or 'system' (the system clock, for a device with no clock of its own)"));
+        }
+        else if (PacedBySystemClock && !OperatingSystem.IsLinux())
+        {
+            errors.Add(new ParameterError("pacing", "pacing: system needs Linux (clock_nanosleep on CLOCK_MONOTONIC)"));
         }
 
         return errors;

@@ -124,6 +124,26 @@ public sealed class JackHostApiTests
         Assert.Equal(0, runtime.AudioThreadAllocatedBytes);
     }
 
+    [Fact]
+    public async Task Sample_rate_auto_follows_the_jack_servers_rate()
+    {
+        using var jack = JackServer.Start("sg-pa-auto", sampleRate: 44100);
+        NativeEnvironment.UseJackServer(jack.Name);
+        using ServiceProvider services = Services();
+        using var runtime = GraphRuntime.Create(Load(ToneGraph(0, 30).Replace("sample_rate: 48000", "sample_rate: auto", StringComparison.Ordinal), Path.GetTempPath()),
+            services, new RuntimeOptions { DurationSeconds = 0.5 });
+        var node = (PortAudioDeviceNode)runtime.GetNode("dev");
+        runtime.Start();
+        await runtime.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        runtime.Stop();
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"server 44100 Hz: device default {node.PreferredSampleRate} Hz, graph {runtime.SampleRate} Hz, stream {node.StreamSampleRate} Hz, {runtime.FramesProcessed} frames");
+        Assert.Equal(44100, node.PreferredSampleRate);
+        Assert.Equal(44100, runtime.SampleRate);
+        Assert.Equal(44100, node.StreamSampleRate);
+        Assert.Equal(22050, runtime.FramesProcessed);
+    }
+
     private static int CallbackFramesOf(int framesPerBuffer, int jackPeriod) => framesPerBuffer == 0 ? jackPeriod : framesPerBuffer;
 
     /// <summary>

@@ -13,6 +13,13 @@ public interface IDriverNode
     /// <summary>The sample rate the device imposes, in Hz, or null when the graph's rate is used.</summary>
     double? ImposedSampleRate { get; }
 
+    /// <summary>
+    /// The rate in Hz the graph runs at when <c>settings.sample_rate</c> is <c>auto</c> and no driver imposes one (e.g.
+    /// an audio device's default rate), or null for the engine's default. Unlike <see cref="ImposedSampleRate"/>, an
+    /// explicit <c>settings.sample_rate</c> wins. Read once the node is constructed, before <see cref="AudioNode.Prepare"/>.
+    /// </summary>
+    double? PreferredSampleRate => null;
+
     /// <summary>The period the device imposes, in frames, or null when the graph's block size is used.</summary>
     int? ImposedBlockFrames { get; }
 

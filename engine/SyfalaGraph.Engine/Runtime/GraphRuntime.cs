@@ -423,6 +423,12 @@ public sealed partial class GraphRuntime : IDisposable
             }
         }
 
+        // sample_rate: auto and no driver imposes a rate: the main domain's driver may prefer one (a device's default rate).
+        if (rate is null && graph.Domains.FirstOrDefault(d => d.Driver is not null) is { Driver: int first })
+        {
+            rate = ((IDriverNode)instances[first]).PreferredSampleRate;
+        }
+
         return rate ?? GraphSettings.DefaultSampleRate;
     }
 

@@ -22,7 +22,7 @@ internal static class NativeLibraries
     private static int _references;
 
     static NativeLibraries() =>
-        NativeLibraryResolver.Register(typeof(NativeLibraries).Assembly, PortAudioInfo);
+        NativeLibraryResolver.Register(typeof(NativeLibraries).Assembly, PortAudioInfo, AlsaConfiguration.AsoundInfo);
 
     /// <summary>Loads PortAudio. <exception cref="NodeException">It is missing; the message names the package.</exception></summary>
     public static void EnsurePortAudio() => NativeLibraryResolver.EnsureLoaded(PortAudioNative.Library);
@@ -39,8 +39,11 @@ internal static class NativeLibraries
         }
     }
 
-    /// <summary>Loads the library and calls <c>Pa_Initialize</c> for the first holder.</summary>
-    /// <exception cref="NodeException">The library is missing or does not initialise.</exception>
+    /// <summary>
+    /// Loads the library and calls <c>Pa_Initialize</c> for the first holder, after checking that the ALSA
+    /// configuration will not make PortAudio 19.6 abort the process (<see cref="AlsaConfiguration"/>).
+    /// </summary>
+    /// <exception cref="NodeException">The library is missing, the ALSA configuration would abort it, or it does not initialise.</exception>
     public static void Acquire()
     {
         EnsurePortAudio();
@@ -48,6 +51,11 @@ internal static class NativeLibraries
         {
             if (_references == 0)
             {
+                if (AlsaConfiguration.WhyPortAudioWouldAbort() is string abort)
+                {
+                    throw new NodeException($"portaudio: not initialised: {abort}");
+                }
+
                 int error = PortAudioNative.Initialize();
                 if (error != PortAudioNative.paNoError)
                 {

@@ -17,6 +17,9 @@ internal static unsafe partial class PortAudioNative
     public const int paFormatIsSupported = 0;
     public const int paNoDevice = -1;
 
+    /// <summary>PaErrorCode paInternalError.</summary>
+    public const int paInternalError = -9986;
+
     /// <summary>PaSampleFormat paFloat32 (interleaved: paNonInterleaved not set).</summary>
     public const ulong paFloat32 = 0x00000001;
 
@@ -46,6 +49,24 @@ internal static unsafe partial class PortAudioNative
     /// <summary><c>const char* Pa_GetErrorText(PaError)</c>; a static string.</summary>
     [LibraryImport(Library, EntryPoint = "Pa_GetErrorText")]
     public static partial nint GetErrorText(int error);
+
+    /// <summary><c>int Pa_GetVersion(void)</c>: (major &lt;&lt; 16) | (minor &lt;&lt; 8) | subminor since 19.5 (0x130600 for 19.6.0).</summary>
+    [LibraryImport(Library, EntryPoint = "Pa_GetVersion")]
+    public static partial int GetVersion();
+
+    /// <summary><c>PaHostApiTypeId</c> paALSA.</summary>
+    public const int paALSA = 8;
+
+    /// <summary><c>PaHostApiTypeId</c> paJACK.</summary>
+    public const int paJACK = 12;
+
+    /// <summary>
+    /// <c>void PaAlsa_EnableRealtimeScheduling(PaStream*, int enable)</c> (pa_linux_alsa.h): the ALSA host API creates the
+    /// callback thread SCHED_FIFO when the stream starts (silently not, without permission). Only for a stream of the
+    /// ALSA host API: it casts the stream to its ALSA structure.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "PaAlsa_EnableRealtimeScheduling")]
+    public static partial void AlsaEnableRealtimeScheduling(nint stream, int enable);
 
     /// <summary><c>const char* Pa_GetVersionText(void)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "Pa_GetVersionText")]
