@@ -53,19 +53,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         int port = FreePort();
         File.WriteAllText(Path.Combine(dir, "server.yaml"), ServerGraph(port));
         File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port));
-        using (var server = new CliProcess(dir, "run", "server.yaml"))
-        {
-            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
-            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "6"))
-            {
-                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
-                output.WriteLine(client.Log);
-            }
-
-            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
-            Assert.Equal(0, server.StopWith("INT"));
-            output.WriteLine(server.Log);
-        }
+        await RunServerThenClientAsync(dir, clientSeconds: 6);
 
         (float[] sent, _, _) = TestAudio.ReadWithSox(TestAudio.FrontCenterWav);
         (float[] received, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
@@ -88,22 +76,10 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
             .Replace("clock: realtime", "clock: server", StringComparison.Ordinal)
             .Replace("drift_compensation: false ", "drive: true ", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port));
-        using (var server = new CliProcess(dir, "run", "server.yaml"))
-        {
-            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
-            await Task.Delay(500, TestContext.Current.CancellationToken); // freewheeling: no client yet
-            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "6"))
-            {
-                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
-            }
-
-            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
-            Assert.Equal(0, server.StopWith("INT"));
-            output.WriteLine(server.Log);
-            var drove = System.Text.RegularExpressions.Regex.Match(server.Log, @"drove (\d+) blocks from arriving audio");
-            Assert.True(drove.Success, server.Log);
-            Assert.InRange(long.Parse(drove.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 3000, 5000); // ~6 s of 64-frame blocks
-        }
+        string serverLog = await RunServerThenClientAsync(dir, clientSeconds: 6, serverAloneMs: 500); // freewheeling: no client yet
+        var drove = Regex.Match(serverLog, @"drove (\d+) blocks from arriving audio");
+        Assert.True(drove.Success, serverLog);
+        Assert.InRange(long.Parse(drove.Groups[1].Value, CultureInfo.InvariantCulture), 3000, 5000); // ~6 s of 64-frame blocks
 
         (float[] sent, _, _) = TestAudio.ReadWithSox(TestAudio.FrontCenterWav);
         (float[] received, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
@@ -126,19 +102,7 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
             .Replace("drift_compensation: false ", "drift_compensation: true ", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(dir, "client.yaml"), ClientGraph(port, sampleRate: 44100,
             source: "{ type: tone, params: { frequency_hz: 1000, amplitude: 0.25, channels: 1 } }", options: "latency_frames: 1024, resample: true"));
-        using (var server = new CliProcess(dir, "run", "server.yaml"))
-        {
-            await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
-            using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", "8"))
-            {
-                await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
-                output.WriteLine(client.Log);
-            }
-
-            await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
-            Assert.Equal(0, server.StopWith("INT"));
-            output.WriteLine(server.Log);
-        }
+        await RunServerThenClientAsync(dir, clientSeconds: 8);
 
         (float[] atServer, _, int serverRate) = TestAudio.ReadWithSox(Path.Combine(dir, "server-received.wav"));
         (float[] atClient, _, int clientRate) = TestAudio.ReadWithSox(Path.Combine(dir, "client-received.wav"));
@@ -150,6 +114,27 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
         output.WriteLine($"server received {serverHz:F3} Hz (sent 1000 at 44.1 kHz), client received {clientHz:F3} Hz (sent 660 at 48 kHz)");
         Assert.InRange(serverHz, 999, 1001);
         Assert.InRange(clientHz, 659.3, 660.7);
+    }
+
+    /// <summary>
+    /// Runs <c>server.yaml</c> of <paramref name="dir"/>, then <c>client.yaml</c> for <paramref name="clientSeconds"/>; waits
+    /// until the server saw the client go, stops it with SIGINT (exit code 0 asserted) and returns the server's log.
+    /// </summary>
+    private async Task<string> RunServerThenClientAsync(string dir, int clientSeconds, int serverAloneMs = 0)
+    {
+        using var server = new CliProcess(dir, "run", "server.yaml");
+        await server.WaitForLogAsync("listening on", TestContext.Current.CancellationToken);
+        await Task.Delay(serverAloneMs, TestContext.Current.CancellationToken);
+        using (var client = new CliProcess(dir, "run", "client.yaml", "--duration", clientSeconds.ToString(CultureInfo.InvariantCulture)))
+        {
+            await client.WaitForLogAsync("ended after", TestContext.Current.CancellationToken);
+            output.WriteLine(client.Log);
+        }
+
+        await server.WaitForLogAsync("the client disconnected", TestContext.Current.CancellationToken);
+        Assert.Equal(0, server.StopWith("INT"));
+        output.WriteLine(server.Log);
+        return server.Log;
     }
 
     private static double ToneHz(ReadOnlySpan<float> x)
