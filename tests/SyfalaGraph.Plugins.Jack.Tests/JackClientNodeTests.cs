@@ -350,6 +350,53 @@ public sealed class JackClientNodeTests
         }
     }
 
+    /// <summary>
+    /// A JACK server at 44.1 kHz in a graph whose main clock runs at 48 kHz: the JACK client's domain runs at the
+    /// server's rate and the bridges convert. A 1 kHz tone made at 48 kHz goes out through JACK, back in through a
+    /// JACK connection of the client's own ports, and is recorded at 48 kHz still at 1 kHz.
+    /// </summary>
+    [Fact]
+    public void A_jack_server_at_another_rate_than_the_graph_runs_in_its_own_domain_with_rate_conversion()
+    {
+        using JackServer server = JackServer.Start("sg-mixed", sampleRate: 44100);
+        string dir = RepoPaths.NewTempDir("jack-mixed-rate");
+        using ServiceProvider services = JackGraphs.Services();
+        using var runtime = GraphRuntime.Create(JackGraphs.Load($$"""
+            version: 1
+            settings: { sample_rate: 48000, block_frames: 64, clock: clk }
+            nodes:
+              clk: { type: realtime.clock }
+              jack: { type: jack.client, params: { client_name: mixed, server_name: {{server.Name}}, inputs: 1, outputs: 1, connect: [ { from: out_1, to: "mixed:in_1" } ] } }
+              tone: { type: tone, clock: clk, params: { frequency_hz: 1000, amplitude: 0.5, channels: 1 } }
+              rec: { type: file.writer, clock: clk, params: { path: rec.wav, subtype: float } }
+            links:
+              - tone.out -> jack.playback
+              - jack.capture -> rec.in
+            """, dir), services);
+        Assert.Equal([48000.0, 44100.0], runtime.Domains.Select(d => d.SampleRate));
+        runtime.Start();
+        Assert.True(JackGraphs.RunFor(runtime, 5));
+        runtime.Stop();
+        foreach (BridgeLink b in runtime.Bridges)
+        {
+            Output?.WriteLine($"{b.Name}: {b.Bridge.ProducerSampleRate} -> {b.Bridge.SampleRate} Hz, fill {b.Bridge.FillFrames:F1} (target {b.Bridge.LatencyFrames}), drift {b.Bridge.RatioPpm:F1} ppm, underflows {b.Bridge.Underflows}");
+        }
+
+        (float[] recorded, _, int rate) = TestAudio.ReadWithSox(Path.Combine(dir, "rec.wav"));
+        Assert.Equal(48000, rate);
+        var crossings = new RisingZeroCrossings();
+        ReadOnlySpan<float> last = recorded.AsSpan(recorded.Length - 72000); // the last 1.5 s
+        for (int i = 0; i < last.Length; i++)
+        {
+            crossings.Add(last[i], i);
+        }
+
+        double hz = crossings.CyclesPerSample * 48000;
+        Output?.WriteLine($"recorded {recorded.Length} frames at {rate} Hz; tone over the last 1.5 s {hz:F3} Hz, peak {last.ToArray().Max():F3}");
+        Assert.InRange(hz, 998, 1002); // 44.1 kHz read as 48 kHz would be 918.75 Hz
+        Assert.InRange(last.ToArray().Max(), 0.45f, 0.55f);
+    }
+
     [Fact]
     public void With_reconnect_off_a_server_shutdown_is_reported_and_the_client_stays_closed()
     {

@@ -190,7 +190,7 @@ internal static class RunCommand
             foreach (DomainRunner d in runtime.Domains.Where(d => d.Domain.Nodes.Count > 0))
             {
                 Console.Error.WriteLine(string.Create(inv,
-                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  {d.FramesProcessed / runtime.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  XRUN {d.Xruns}"));
+                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  RATE {d.SampleRate}  {d.FramesProcessed / d.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  XRUN {d.Xruns}"));
             }
 
             foreach (BridgeLink b in runtime.Bridges)

@@ -20,7 +20,7 @@ public sealed class RealtimeClockNode(RealtimeClockParameters parameters, ILogge
     public RealtimeClockParameters Parameters { get; } = parameters;
 
     /// <inheritdoc />
-    public double? ImposedSampleRate => null;
+    public double? ImposedSampleRate => Parameters.SampleRate;
 
     /// <inheritdoc />
     public int? ImposedBlockFrames => null;

@@ -14,6 +14,15 @@ public sealed record RealtimeClockParameters : NodeParameters
     [Unit("ppm")]
     public double DriftPpm { get; init; }
 
+    /// <summary>
+    /// The domain's nominal rate in Hz, like a device running at its own rate; null (the default) for the graph's rate.
+    /// Links to and from other domains are converted by their bridges.
+    /// </summary>
+    [Description("The domain's own nominal rate, Hz (default: the graph's); links to other domains are converted by their bridges.")]
+    [Range(8000.0, 768000.0)]
+    [Unit("Hz")]
+    public double? SampleRate { get; init; }
+
     /// <summary>Run in simulated time (as fast as possible, every virtual clock of the graph on one timeline) instead of wall-clock time.</summary>
     [Description("Run in simulated time: as fast as possible, every virtual clock of the graph on one timeline (hours of drift in seconds).")]
     public bool VirtualTime { get; init; }

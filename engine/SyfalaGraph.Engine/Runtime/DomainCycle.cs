@@ -89,6 +89,9 @@ internal sealed class DomainCycle : IGraphCycle
     /// <summary>The largest block, in frames.</summary>
     public int MaxBlockFrames => _maxBlockFrames;
 
+    /// <summary>The domain's nominal sample rate, Hz.</summary>
+    public double SampleRate => _sampleRate;
+
     /// <summary>Publishes a new schedule; the audio thread takes it at its next block. Audio thread: no.</summary>
     public void Publish(Schedule schedule) => Volatile.Write(ref _schedule, schedule);
 

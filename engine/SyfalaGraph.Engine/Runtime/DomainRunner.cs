@@ -23,6 +23,9 @@ public sealed class DomainRunner
     /// <summary>Block size, frames.</summary>
     public int BlockFrames => Cycle.MaxBlockFrames;
 
+    /// <summary>Nominal sample rate, Hz: its driver's when the driver imposes one, else the graph's.</summary>
+    public double SampleRate => Cycle.SampleRate;
+
     /// <summary>Blocks run.</summary>
     public long Cycles => Cycle.Cycles;
 

@@ -64,6 +64,7 @@ public sealed partial class GraphRuntime
 
             bool offline = Graph.Settings.Clock == ClockKind.Offline;
             int[] blocks = _domains.Select(d => d.BlockFrames).ToArray();
+            double[] rates = _domains.Select(d => d.SampleRate).ToArray();
             HashSet<string> oldLinks = LinkKeys(Graph);
             NodeSlot[] old = Slots.ToArray();
             var oldById = old.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -115,19 +116,20 @@ public sealed partial class GraphRuntime
                     instances.Add(instance);
                 }
 
-                BridgeLink[] bridges = BuildBridges(next, SampleRate, blocks, (TimeProvider?)_timeline ?? TimeProvider.System, Bridges);
+                BridgeLink[] bridges = BuildBridges(next, rates, blocks, (TimeProvider?)_timeline ?? TimeProvider.System, Bridges);
                 List<NodeSlot> slots = BuildSlots(next, instances, blocks, _events, bridges);
                 foreach (NodeSlot slot in slots)
                 {
-                    WarmUpType(slot, SampleRate, blocks[next.NodeDomains[slot.Node.Index]], offline);
+                    int domain = next.NodeDomains[slot.Node.Index];
+                    WarmUpType(slot, rates[domain], blocks[domain], offline);
                     if (kept.Contains(slot.Instance))
                     {
                         slot.InheritFaults(old.First(o => o.Instance == slot.Instance));
                     }
                     else
                     {
-                        Prepare(slot, SampleRate, blocks[next.NodeDomains[slot.Node.Index]], offline);
-                        WarmUpProcess(slot, SampleRate, blocks[next.NodeDomains[slot.Node.Index]], offline);
+                        Prepare(slot, rates[domain], blocks[domain], offline);
+                        WarmUpProcess(slot, rates[domain], blocks[domain], offline);
                     }
                 }
 

@@ -37,7 +37,7 @@ public sealed partial class GraphRuntime : IDisposable
     private bool _disposed;
 
     private GraphRuntime(ValidatedGraph graph, IServiceProvider services, NodeSlot[] slots, BridgeLink[] bridges,
-        DomainRunner[] domains, VirtualTimeline? timeline, EventQueue events, double sampleRate, ILogger logger, IMeterFactory? meterFactory)
+        DomainRunner[] domains, VirtualTimeline? timeline, EventQueue events, ILogger logger, IMeterFactory? meterFactory)
     {
         Graph = graph;
         _services = services;
@@ -47,7 +47,7 @@ public sealed partial class GraphRuntime : IDisposable
         _cycle = (domains.FirstOrDefault(d => d.Domain.Nodes.Count > 0) ?? domains[0]).Cycle; // the main domain, unless it runs nothing
         _timeline = timeline;
         _events = events;
-        SampleRate = sampleRate;
+        SampleRate = _cycle.SampleRate;
         _logger = logger;
         _dispatcher = new Thread(DispatchLoop) { Name = "syfalagraph events", IsBackground = true };
         _dispatcher.Start();
@@ -63,7 +63,7 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>The graph being run.</summary>
     public ValidatedGraph Graph { get; private set; }
 
-    /// <summary>The domain's sample rate in Hz.</summary>
+    /// <summary>The main domain's sample rate in Hz (another domain may run at its own driver's rate: <see cref="Domains"/>).</summary>
     public double SampleRate { get; }
 
     /// <summary>The main domain's block size in frames.</summary>
@@ -144,10 +144,10 @@ public sealed partial class GraphRuntime : IDisposable
 
             GraphSettings s = graph.Settings;
             bool offline = s.Clock == ClockKind.Offline;
-            double rate = ResolveRate(graph, instances);
+            double[] rates = ResolveRates(graph, instances, logger);
             int[] blocks = graph.Domains.Select(d => ResolveBlock(s, d.Driver is int i ? (IDriverNode)instances[i] : null)).ToArray();
             VirtualTimeline? timeline = CreateTimeline(graph, instances);
-            BridgeLink[] bridges = BuildBridges(graph, rate, blocks, timeline ?? TimeProvider.System, []);
+            BridgeLink[] bridges = BuildBridges(graph, rates, blocks, timeline ?? TimeProvider.System, []);
             if (bridges.Length > 0)
             {
                 ClockBridge.WarmUpCode();
@@ -156,13 +156,15 @@ public sealed partial class GraphRuntime : IDisposable
             var slots = BuildSlots(graph, instances, blocks, events, bridges);
             foreach (NodeSlot slot in slots)
             {
-                Prepare(slot, rate, blocks[graph.NodeDomains[slot.Node.Index]], offline);
+                int domain = graph.NodeDomains[slot.Node.Index];
+                Prepare(slot, rates[domain], blocks[domain], offline);
             }
 
             var domains = new DomainRunner[graph.Domains.Count];
             foreach (ClockDomain d in graph.Domains)
             {
                 int block = blocks[d.Index];
+                double rate = rates[d.Index];
                 long maxFrames = options.DurationSeconds is double seconds ? (long)Math.Round(seconds * rate) : 0;
                 Schedule schedule = BuildSchedule(graph, d.Index, slots, bridges);
                 if (offline && FiniteLength(schedule.FiniteSources) is long length && (maxFrames == 0 || length < maxFrames))
@@ -178,15 +180,15 @@ public sealed partial class GraphRuntime : IDisposable
             }
 
             logger.LogInformation("graph {File}: {Nodes} nodes, {Links} links, {Rate} Hz, {Block} frames per block, clock {Clock}",
-                graph.Document.FilePath, slots.Count, graph.Links.Count, rate, blocks[0], s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
+                graph.Document.FilePath, slots.Count, graph.Links.Count, rates[0], blocks[0], s.Clock == ClockKind.Node ? s.ClockNode : s.Clock.ToString().ToLowerInvariant());
             if (graph.Domains.Count > 1)
             {
                 logger.LogInformation("{Count} clock domains: {Domains}; {Bridges} bridge(s): {Names}", graph.Domains.Count,
-                    string.Join(", ", graph.Domains.Select(d => $"{d.Name} ({d.Nodes.Count} nodes)")), bridges.Length,
+                    string.Join(", ", graph.Domains.Select(d => $"{d.Name} ({d.Nodes.Count} nodes, {rates[d.Index]} Hz)")), bridges.Length,
                     string.Join(", ", bridges.Select(b => $"{b.Name} ({b.Bridge.LatencyFrames} frames, {b.Bridge.Quality.ToString().ToLowerInvariant()})")));
             }
 
-            return new GraphRuntime(graph, services, slots.ToArray(), bridges, domains, timeline, events, rate, logger, services.GetService<IMeterFactory>());
+            return new GraphRuntime(graph, services, slots.ToArray(), bridges, domains, timeline, events, logger, services.GetService<IMeterFactory>());
         }
         catch
         {
@@ -232,7 +234,8 @@ public sealed partial class GraphRuntime : IDisposable
             foreach (NodeSlot slot in _slots)
             {
                 // So that a live parameter change compiles nothing on the audio thread later (see Apply).
-                WarmUpType(slot, SampleRate, _domains[Graph.NodeDomains[slot.Node.Index]].BlockFrames, offline);
+                DomainRunner domain = _domains[Graph.NodeDomains[slot.Node.Index]];
+                WarmUpType(slot, domain.SampleRate, domain.BlockFrames, offline);
                 if (slot.Instance is IServiceNode service)
                 {
                     Guard(slot.Node, "start", service.Start);
@@ -402,34 +405,34 @@ public sealed partial class GraphRuntime : IDisposable
         return finite.Count == 0 || finite.Any(l => l is null) ? null : finite.Max();
     }
 
-    private static double ResolveRate(ValidatedGraph graph, List<AudioNode> instances)
+    /// <summary>
+    /// Each domain's nominal rate (index = domain; 0 is the main domain, <c>settings.clock</c>'s). A domain whose driver
+    /// imposes a rate (a JACK server) runs at it; the others at the graph's rate: <c>settings.sample_rate</c>, or with
+    /// <c>auto</c> the main domain's imposed rate, else the first imposed one, else the first driver's preferred rate
+    /// (a device's default), else 48 kHz. Bridges convert between domains at different rates.
+    /// </summary>
+    /// <exception cref="GraphRuntimeException">settings.sample_rate differs from the rate the main domain's driver imposes.</exception>
+    private static double[] ResolveRates(ValidatedGraph graph, List<AudioNode> instances, ILogger logger)
     {
+        double? Imposed(ClockDomain d) => d.Driver is int i ? ((IDriverNode)instances[i]).ImposedSampleRate : null;
         GraphSettings s = graph.Settings;
-        double? rate = s.SampleRate;
-        string? from = s.SampleRate is null ? null : "settings.sample_rate";
-        foreach (ClockDomain d in graph.Domains)
+        ClockDomain main = graph.Domains[0];
+        if (s.SampleRate is double want && Imposed(main) is double r && Math.Abs(r - want) > 1e-9)
         {
-            if (d.Driver is int i && ((IDriverNode)instances[i]).ImposedSampleRate is double r)
-            {
-                if (rate is double want && Math.Abs(r - want) > 1e-9)
-                {
-                    throw new GraphRuntimeException(from == "settings.sample_rate"
-                        ? $"the driver '{d.Name}' runs at {r} Hz but settings.sample_rate is {want} Hz; set sample_rate: auto or {r}"
-                        : $"the driver '{d.Name}' runs at {r} Hz but the driver '{from}' at {want} Hz; bridges between domains compensate drift, not different nominal rates");
-                }
-
-                rate = r;
-                from ??= d.Name;
-            }
+            throw new GraphRuntimeException($"the driver '{main.Name}' runs at {r} Hz but settings.sample_rate is {want} Hz; set sample_rate: auto or {r}");
         }
 
-        // sample_rate: auto and no driver imposes a rate: the main domain's driver may prefer one (a device's default rate).
-        if (rate is null && graph.Domains.FirstOrDefault(d => d.Driver is not null) is { Driver: int first })
+        double graphRate = s.SampleRate
+            ?? graph.Domains.Select(Imposed).FirstOrDefault(x => x is not null)
+            ?? (graph.Domains.FirstOrDefault(d => d.Driver is not null) is { Driver: int first } ? ((IDriverNode)instances[first]).PreferredSampleRate : null)
+            ?? GraphSettings.DefaultSampleRate;
+        double[] rates = graph.Domains.Select(d => Imposed(d) ?? graphRate).ToArray();
+        foreach (ClockDomain d in graph.Domains.Where(d => rates[d.Index] != graphRate))
         {
-            rate = ((IDriverNode)instances[first]).PreferredSampleRate;
+            logger.LogInformation("domain '{Domain}' runs at {Rate} Hz, its driver's rate; the graph runs at {GraphRate} Hz: its bridges convert", d.Name, rates[d.Index], graphRate);
         }
 
-        return rate ?? GraphSettings.DefaultSampleRate;
+        return rates;
     }
 
     private static int ResolveBlock(GraphSettings s, IDriverNode? driver) => driver?.ImposedBlockFrames ?? s.BlockFrames;
@@ -456,7 +459,7 @@ public sealed partial class GraphRuntime : IDisposable
     /// One bridge per (source port, consumer domain) among the links between domains; a bridge of
     /// <paramref name="previous"/> with the same key is kept (its ring, fill and learnt drift carry over).
     /// </summary>
-    private static BridgeLink[] BuildBridges(ValidatedGraph graph, double rate, int[] blocks, TimeProvider time, IReadOnlyList<BridgeLink> previous)
+    private static BridgeLink[] BuildBridges(ValidatedGraph graph, double[] rates, int[] blocks, TimeProvider time, IReadOnlyList<BridgeLink> previous)
     {
         var bridges = new List<BridgeLink>();
         foreach (ResolvedLink link in graph.Links.Where(graph.IsBridged))
@@ -478,9 +481,10 @@ public sealed partial class GraphRuntime : IDisposable
                 ConsumerBlockFrames = blocks[consumer],
                 LatencyFrames = withOptions?.LatencyFrames,
                 Quality = withOptions?.Quality ?? ResamplerQuality.Medium,
+                ProducerSampleRate = rates[producer],
             };
             int channels = src.Outputs[link.SourcePort].Channels;
-            string key = $"{name}|{channels}|{options.ProducerBlockFrames}|{options.ConsumerBlockFrames}|{options.LatencyFrames}|{options.Quality}";
+            string key = $"{name}|{channels}|{options.ProducerBlockFrames}|{options.ConsumerBlockFrames}|{options.LatencyFrames}|{options.Quality}|{rates[producer]}|{rates[consumer]}";
             BridgeLink? kept = previous.FirstOrDefault(b => b.Key == key);
             if (kept is not null)
             {
@@ -491,7 +495,7 @@ public sealed partial class GraphRuntime : IDisposable
             ClockBridge bridge;
             try
             {
-                bridge = new ClockBridge(Math.Max(1, channels), rate, options, time);
+                bridge = new ClockBridge(Math.Max(1, channels), rates[consumer], options, time);
             }
             catch (ArgumentOutOfRangeException ex)
             {
@@ -581,9 +585,13 @@ public sealed partial class GraphRuntime : IDisposable
         }
     }
 
+    // The rate of the domain a node runs in (event times are frames of that domain); the main rate for anything else.
+    private double RateOf(string nodeId) =>
+        Slots.FirstOrDefault(s => s.Id == nodeId) is { } slot ? _domains[Graph.NodeDomains[slot.Node.Index]].SampleRate : SampleRate;
+
     private void Log(NodeEvent e)
     {
-        double seconds = e.FrameTime / SampleRate;
+        double seconds = e.FrameTime / RateOf(e.NodeId);
         switch (e.Kind)
         {
             case NodeEventKind.Fault:

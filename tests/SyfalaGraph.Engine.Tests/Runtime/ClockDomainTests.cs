@@ -110,6 +110,43 @@ public class ClockDomainTests
     }
 
     /// <summary>
+    /// A domain whose driver has its own nominal rate (44.1 kHz, as a JACK server next to a 48 kHz device) runs at it;
+    /// the bridges convert the rate and follow the drift: each side receives the other's 1 kHz tone at 1 kHz (× the
+    /// clocks' ratio) in its own samples, clean, with no under- or overflow.
+    /// </summary>
+    [Fact]
+    public void A_domain_at_another_nominal_rate_is_bridged_with_rate_conversion()
+    {
+        const double Seconds = 120;
+        ValidatedGraph g = TestGraphs.Load(TwoClocks(100, -100, Seconds)
+            .Replace("drift_ppm: -100,", "drift_ppm: -100, sample_rate: 44100,", StringComparison.Ordinal));
+        using var services = TestGraphs.Services();
+        using var runtime = GraphRuntime.Create(g, services, new RuntimeOptions { DurationSeconds = Seconds });
+        Assert.Equal([48000.0, 44100.0], runtime.Domains.Select(d => d.SampleRate));
+        Assert.Equal(48000, runtime.SampleRate);
+        runtime.Start();
+        Assert.True(TestGraphs.WaitForEnd(runtime, 300), "the simulation did not finish in 5 min");
+        foreach ((string probe, double senderPpm, double receiverPpm, double receiverRate) in new[] { ("probe_b", 100.0, -100.0, 44100.0), ("probe_a", -100.0, 100.0, 48000.0) })
+        {
+            var node = (ToneProbeNode)runtime.GetNode(probe);
+            BridgeLink bridge = runtime.Bridges.Single(b => b.Name.EndsWith("-> " + probe[^1], StringComparison.Ordinal));
+            double expected = 1000.0 / receiverRate * (1 + (senderPpm * 1e-6)) / (1 + (receiverPpm * 1e-6));
+            double relativeError = (node.CyclesPerSample / expected) - 1;
+            double thd = ToneAnalysis.ThdPlusNoiseDb(node.Tail(), node.CyclesPerSample);
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{bridge.Name} ({bridge.Bridge.ProducerSampleRate} -> {bridge.Bridge.SampleRate} Hz): tone {node.CyclesPerSample * receiverRate:F5} Hz (error {relativeError * 1e6:F3} ppm); " +
+                $"THD+N {thd:F1} dB; fill {bridge.Bridge.FillFrames:F2} (target {bridge.Bridge.LatencyFrames}); drift {bridge.Bridge.RatioPpm:F3} ppm; underflows {bridge.Bridge.Underflows}; overflows {bridge.Bridge.Overflows}");
+            Assert.Equal(receiverRate, bridge.Bridge.SampleRate);
+            Assert.Equal(0, bridge.Bridge.Underflows);
+            Assert.Equal(0, bridge.Bridge.Overflows);
+            Assert.InRange(Math.Abs(relativeError), 0, 1e-5);
+            Assert.InRange(thd, -200, -90);
+        }
+
+        Assert.All(runtime.Domains, d => Assert.Equal(0, d.AudioThreadAllocatedBytes));
+    }
+
+    /// <summary>
     /// The acceptance run: two clocks 400 ppm apart (+200 and −200 ppm against nominal), linked both ways,
     /// 4 simulated hours. Nothing underflows or overflows, the fill ends at its target, both far sides get the
     /// tone at exactly the sender's frequency (1 kHz on the sender's clock), THD+N below −90 dB, and neither
