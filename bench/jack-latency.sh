@@ -224,6 +224,13 @@ begin_case() { # CASE PERIOD
     wait_port "$SA" jack_delay:out 10
 }
 
+# last_number FILE PATTERN: the number in the last match of PATTERN in FILE, or "?".
+last_number() {
+    local m
+    m=$(grep -o "$2" "$1" | tail -n 1) || true
+    if [[ $m =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
+}
+
 # ---- the cases -------------------------------------------------------------------------------------------------
 
 case_loop() { # jack_iodelay's output straight to its input on A: the floor of the method (JACK's own loop).
@@ -237,8 +244,11 @@ case_loop() { # jack_iodelay's output straight to its input on A: the floor of t
 
 syfala_graph() { # FILE ROLE LATENCY PORT [PERIOD]: a generated graph, one channel each way, F32
     local file=$1 role=$2 latency=$3 port=$4 period=${5:-64}
-    local drift=true
+    local drift=true loop=$SYFALA_B_LOOP
     [[ $latency == *:plain ]] && drift=false
+    # A of the network-driven mode is a client with a plain jitter buffer (the far side follows this clock), looped
+    # by the bench through JACK.
+    [[ $role == driven-client ]] && { role=client; drift=false; loop=jack; }
     if [[ $role == driven-echo ]]; then
         # B of the network-driven mode: a graph with no JACK client whose clock domain is driven by the arriving
         # stream (drive: true runs a block each time a block has arrived) and that sends it straight back.
@@ -255,25 +265,6 @@ nodes:
       drive: true
 links:
   - echo.out -> echo.in
-EOF
-    elif [[ $role == driven-client ]]; then
-        # A of the network-driven mode: JACK <-> syfala.client; plain jitter buffer (the far side follows this clock).
-        cat >"$file" <<EOF
-version: 1
-settings: { sample_rate: auto, clock: jack }
-nodes:
-  jack: { type: jack.client, params: { client_name: sg-client, inputs: 1, outputs: 1 } }
-  client:
-    type: syfala.client
-    params:
-      server: 127.0.0.1:$port
-      inputs:  [ { channels: 1 } ]
-      outputs: [ { channels: 1 } ]
-      latency_frames: $latency
-      drift_compensation: false
-links:
-  - jack.capture -> client.in
-  - client.out -> jack.playback
 EOF
     elif [[ $role == server ]]; then
         cat >"$file" <<EOF
@@ -309,7 +300,7 @@ nodes:
       drift_compensation: $drift
 links:
 EOF
-        if [[ $SYFALA_B_LOOP == graph ]]; then
+        if [[ $loop == graph ]]; then
             printf '  - client.out -> client.in\n  - jack.capture -> jack.playback\n' >>"$file"
         else
             printf '  - jack.capture -> client.in\n  - client.out -> jack.playback\n' >>"$file"
@@ -337,12 +328,7 @@ case_syfala() {
     local slog=${LOG_OF[sgServer]} clog=${LOG_OF[sgClient]}
     stop_case
     # The nodes log their statistics when they stop (whole run, warm-up included).
-    local su cu sf cf
-    su=$(grep -o 'Underflows = [0-9]*' "$slog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    cu=$(grep -o 'Underflows = [0-9]*' "$clog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    sf=$(grep -o 'JitterBufferFillFrames = [0-9]*' "$slog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    cf=$(grep -o 'JitterBufferFillFrames = [0-9]*' "$clog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    set_tool_events "underflows srv $su cli $cu (run); fill at stop srv $sf cli $cf"
+    set_tool_events "underflows srv $(last_number "$slog" 'Underflows = [0-9]*') cli $(last_number "$clog" 'Underflows = [0-9]*') (run); fill at stop srv $(last_number "$slog" 'JitterBufferFillFrames = [0-9]*') cli $(last_number "$clog" 'JitterBufferFillFrames = [0-9]*')"
 }
 
 # Network-driven: A = jack.client + syfala.client on server A; B = a syfala.server with drive: true whose graph runs
@@ -367,11 +353,7 @@ case_syfala_driven() {
     measure "SyfalaGraph Syfala (network-driven)" "$period" "client latency_frames $latency"
     local elog=${LOG_OF[sgEcho]} clog=${LOG_OF[sgClient]}
     stop_case
-    local eu cu ed
-    eu=$(grep -o 'Underflows = [0-9]*' "$elog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    cu=$(grep -o 'Underflows = [0-9]*' "$clog" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
-    ed=$(grep -o 'drove [0-9]* blocks' "$elog" | tail -n 1 | grep -o '[0-9]*' || echo "?")
-    set_tool_events "underflows echo $eu cli $cu (run); echo drove $ed blocks from arriving audio"
+    set_tool_events "underflows echo $(last_number "$elog" 'Underflows = [0-9]*') cli $(last_number "$clog" 'Underflows = [0-9]*') (run); echo drove $(last_number "$elog" 'drove [0-9]* blocks') blocks from arriving audio"
 }
 
 case_jacktrip() {
