@@ -20,6 +20,15 @@ public sealed class JackClientNodeTests
 
     private static ITestOutputHelper? Output => TestContext.Current.TestOutputHelper;
 
+    /// <summary>Stops <paramref name="server"/> (by PID), waits until every node saw the shutdown, starts a server of the same name.</summary>
+    private static JackServer RestartServer(JackServer server, params JackClientNode[] nodes)
+    {
+        string name = server.Name;
+        server.Dispose();
+        Assert.True(JackGraphs.WaitUntil(() => nodes.All(n => n.ServerDown)), "the shutdown was noticed");
+        return JackServer.Start(name: name);
+    }
+
     [Fact]
     public void Ports_show_up_in_jack_lsp_and_the_graph_takes_the_server_rate_and_period()
     {
@@ -293,10 +302,7 @@ public sealed class JackClientNodeTests
             a.Start();
             b.Start();
             Assert.True(JackGraphs.WaitUntil(() => JackGraphs.Connections(server).Contains("b:out_1 -> a:in_1")), "connected before");
-            string name = server.Name;
-            server.Dispose();
-            Assert.True(JackGraphs.WaitUntil(() => nodeA.ServerDown && nodeB.ServerDown), "both saw the shutdown");
-            server = JackServer.Start(name: name);
+            server = RestartServer(server, nodeA, nodeB);
             // A re-opened client that jackd does not run is closed and re-opened by the node (the jackd2 issue in
             // plugins/Jack/Internal/JackProcessClients.cs), so a node may count more than one reconnection.
             Assert.True(JackGraphs.WaitUntil(() => nodeA.Reconnects >= 1 && nodeB.Reconnects >= 1, 20),
@@ -333,10 +339,7 @@ public sealed class JackClientNodeTests
             a.Start();
             Assert.True(JackGraphs.WaitUntil(() => a.FramesProcessed > 4800), "runs before");
             node.StallReopenedClientForTests = true;
-            string name = server.Name;
-            server.Dispose();
-            Assert.True(JackGraphs.WaitUntil(() => node.ServerDown), "saw the shutdown");
-            server = JackServer.Start(name: name);
+            server = RestartServer(server, node);
             Assert.True(JackGraphs.WaitUntil(() => node.Reconnects == 2 && !node.AwaitingFirstCallback, 20),
                 $"re-opened twice and running: {node.Reconnects} re-opens, awaiting first callback {node.AwaitingFirstCallback}");
             long frames = a.FramesProcessed;
@@ -408,10 +411,7 @@ public sealed class JackClientNodeTests
             var node = (JackClientNode)runtime.GetNode("jack");
             runtime.Start();
             Assert.True(JackGraphs.RunFor(runtime, 0.2));
-            string name = server.Name;
-            server.Dispose();
-            Assert.True(JackGraphs.WaitUntil(() => node.ServerDown));
-            server = JackServer.Start(name: name);
+            server = RestartServer(server, node);
             Thread.Sleep(1000); // four reconnection polls' worth
             Assert.Equal(0, node.Reconnects);
             Assert.DoesNotContain("thru:in_1", server.Ports());
