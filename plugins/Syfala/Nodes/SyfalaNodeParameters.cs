@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
 using SyfalaGraph.Plugins.Syfala.Protocol;
@@ -42,7 +43,8 @@ public abstract record SyfalaNodeParameters : NodeParameters
 
     /// <summary>
     /// Jitter-buffer target depth in frames: playback of received audio starts once this much is buffered, and with
-    /// <see cref="DriftCompensation"/> the fill is held there (at least two blocks plus 18 frames).
+    /// <see cref="DriftCompensation"/> the fill is held there (at least two blocks plus the resampler's look-ahead and 2
+    /// frames: 146 frames for 64-frame blocks at medium <see cref="Quality"/>, 138 at low).
     /// </summary>
     [Unit("frames")]
     [Range(1, 1 << 20)]
@@ -56,6 +58,15 @@ public abstract record SyfalaNodeParameters : NodeParameters
     /// </summary>
     [Description("Follow the peer's clock by adaptive resampling so the jitter buffer stays at latency_frames over hours; false = bit-exact samples, no drift correction (peers on one clock).")]
     public bool DriftCompensation { get; init; } = true;
+
+    /// <summary>
+    /// Interpolation filter of the drift-following jitter buffer's resampler (<see cref="ResamplerQuality"/>): low (16 taps,
+    /// passband to 16 kHz at 48 kHz, images below −80 dB, 8 frames of look-ahead), medium (32 taps, 19 kHz, −100 dB, 16
+    /// frames) or high (64 taps, 21 kHz, −120 dB, 32 frames). The look-ahead is part of the least
+    /// <see cref="LatencyFrames"/>.
+    /// </summary>
+    [Description("Resampler filter of the drift-following jitter buffer: low (16 taps, 8 frames of look-ahead), medium (32, 16) or high (64, 32); less look-ahead allows a lower latency_frames.")]
+    public ResamplerQuality Quality { get; init; } = ResamplerQuality.Medium;
 
     /// <summary>
     /// Drive this node's clock domain from the peer's audio: the graph runs a block each time a block has arrived

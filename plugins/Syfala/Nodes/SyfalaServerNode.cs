@@ -74,6 +74,7 @@ public sealed class SyfalaServerNode : SyfalaNode
 
         NodeId = context.NodeId;
         BlockFrames = context.MaxBlockFrames;
+        AudioPath.CheckLatency(_parameters, context.MaxBlockFrames);
         SampleRate = context.SampleRate;
         Formats = new StreamFormats(
             _parameters.Inputs.Select(s => ToFormat(s, context.SampleRate)).ToArray(),

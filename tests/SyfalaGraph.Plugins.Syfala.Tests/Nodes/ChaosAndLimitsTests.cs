@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
@@ -38,6 +39,26 @@ public sealed class ChaosAndLimitsTests(ITestOutputHelper output)
 
         Thread.Sleep(400); // nothing more is written: delayed datagrams arrive, expired gaps are concealed
         return nonSilent;
+    }
+
+    [Fact]
+    public void Jitter_buffer_underflows_are_logged_at_most_once_a_second_with_their_count()
+    {
+        // 15 ms of network jitter against a 146-frame (3 ms) jitter buffer: underflows for sure.
+        var log = new CollectingLogger<SyfalaServerNode>();
+        using var rig = LoopbackRig.Start(Server(latency: 146), Client(new SyfalaChaosParameters { JitterMs = 15, Seed = 3 }), serverLogger: log);
+        Assert.True(rig.RunUntil(r => r.Client.IsRunningIO && r.Server.IsRunningIO, TimeSpan.FromSeconds(5)));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        RunStream(rig, 3);
+        double seconds = started.Elapsed.TotalSeconds;
+        long underflows = rig.Server.Statistics.Underflows;
+        string[] reports = log.Messages.Where(m => m.Contains("jitter-buffer underflow", StringComparison.Ordinal)).ToArray();
+        output.WriteLine($"{underflows} underflows in {seconds:F1} s; reports:{Environment.NewLine}{string.Join(Environment.NewLine, reports)}");
+        Assert.True(underflows > 0);
+        Assert.NotEmpty(reports);
+        Assert.True(reports.Length <= Math.Ceiling(seconds) + 1, $"{reports.Length} reports in {seconds:F1} s");
+        long reported = reports.Sum(m => long.Parse(Regex.Match(m, @"server: (\d+) jitter-buffer underflow").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(reported, 1, underflows);
     }
 
     [Fact]

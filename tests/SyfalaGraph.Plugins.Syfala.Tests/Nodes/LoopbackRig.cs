@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
@@ -32,6 +34,20 @@ internal sealed class TimedEventSink : INodeEventSink
         Enumerable.Range(0, Math.Min(Volatile.Read(ref _count), _events.Length)).Select(i => (_events[i], _ticks[i])).ToList();
 
     public int Count(NodeEventKind kind) => Events.Count(e => e.Event.Kind == kind);
+}
+
+/// <summary>Keeps every formatted log message (any thread).</summary>
+internal sealed class CollectingLogger<T> : ILogger<T>
+{
+    public ConcurrentQueue<string> Messages { get; } = new();
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Messages.Enqueue(formatter(state, exception));
 }
 
 /// <summary>
@@ -80,12 +96,13 @@ internal sealed class LoopbackRig : IDisposable
 
     public long FrameTime => _blocks * Block;
 
-    public static LoopbackRig Start(SyfalaServerParameters server, Func<string, SyfalaClientParameters> client, int block = 64, double clientRate = Rate)
+    public static LoopbackRig Start(SyfalaServerParameters server, Func<string, SyfalaClientParameters> client, int block = 64, double clientRate = Rate,
+        ILogger<SyfalaServerNode>? serverLogger = null)
     {
         var rig = new LoopbackRig(block, clientRate);
         rig._serverWriter = rig.ServerEvents.Writer("server");
         rig._clientWriter = rig.ClientEvents.Writer("client");
-        rig.Server = new SyfalaServerNode(server);
+        rig.Server = new SyfalaServerNode(server, serverLogger);
         rig.PrepareServer(rig.Server, server);
         SyfalaClientParameters cp = client($"127.0.0.1:{rig.Server.LocalEndPoint!.Port}");
         rig.Client = new SyfalaClientNode(cp);

@@ -1,5 +1,8 @@
+using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Plugins.Syfala.Internal.Audio;
 using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
@@ -74,5 +77,36 @@ public sealed class ParameterTests
             e => e.StartsWith("resample: resample: true needs drift_compensation: true", StringComparison.Ordinal));
         Assert.Contains(Errors(new SyfalaClientParameters { Outputs = [Mono], Server = "h:1", Resample = true, Drive = true }),
             e => e.StartsWith("resample: resample: true cannot be combined with drive: true", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Latency_below_the_jitter_buffers_least_is_refused_with_the_minimum_and_how_to_lower_it()
+    {
+        // Medium: 64 + 64 + 16 + 2 = 146 frames for 64-frame blocks; low: 8 frames less look-ahead.
+        var medium = new SyfalaServerParameters { Outputs = [Mono], LatencyFrames = 145 };
+        NodeException e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(medium, 64));
+        Assert.Contains("latency_frames 145 is below", e.Message, StringComparison.Ordinal);
+        Assert.Contains("medium quality: 146 frames", e.Message, StringComparison.Ordinal);
+        Assert.Contains("quality: low (138)", e.Message, StringComparison.Ordinal);
+        AudioPath.CheckLatency(medium with { LatencyFrames = 146 }, 64);
+
+        var low = new SyfalaClientParameters { Server = "h:1", Outputs = [Mono], LatencyFrames = 137, Quality = ResamplerQuality.Low };
+        e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(low, 64));
+        Assert.Contains("low quality: 138 frames", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("quality: low (", e.Message, StringComparison.Ordinal);
+        AudioPath.CheckLatency(low with { LatencyFrames = 138 }, 64);
+
+        // A plain buffer (no resampler) and a driven domain have no such floor.
+        AudioPath.CheckLatency(medium with { LatencyFrames = 64, DriftCompensation = false }, 64);
+        AudioPath.CheckLatency(medium with { LatencyFrames = 64, Drive = true }, 64);
+    }
+
+    [Fact]
+    public void The_quality_reaches_the_jitter_buffers_resampler()
+    {
+        var buffer = new ReceiveBuffer(1, targetFrames: 138, maxBlockFrames: 64, sampleRate: 48000, driftCompensation: true, ResamplerQuality.Low);
+        Assert.Equal(ResamplerQuality.Low, buffer.Bridge!.Quality);
+        Assert.Equal(138, buffer.Bridge.MinimumLatencyFrames);
+        Assert.Equal(ResamplerQuality.Medium, new SyfalaServerParameters().Quality);
     }
 }

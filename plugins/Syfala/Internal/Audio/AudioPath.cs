@@ -51,7 +51,7 @@ internal sealed class AudioPath
             // Driving the domain from the arrivals, this side follows the peer: one block of buffering, no resampling.
             _receiveBuffers[i] = parameters.Drive
                 ? new ReceiveBuffer(receiveChannels[i], maxBlockFrames, maxBlockFrames)
-                : new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames, sampleRate, parameters.DriftCompensation);
+                : new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames, sampleRate, parameters.DriftCompensation, parameters.Quality);
         }
 
         double latencySeconds = parameters.LatencyFrames / sampleRate;
@@ -62,6 +62,29 @@ internal sealed class AudioPath
             reorderSeconds, maxGapSeconds, _stats);
     }
 
+    /// <summary>
+    /// Refuses a <see cref="SyfalaNodeParameters.LatencyFrames"/> below what the drift-following jitter buffer needs for
+    /// <paramref name="blockFrames"/>-frame blocks at the chosen quality (<see cref="ClockBridge.MinimumLatency"/>).
+    /// </summary>
+    /// <exception cref="NodeException">The latency is too low; the message gives the minimum and how to lower it.</exception>
+    public static void CheckLatency(SyfalaNodeParameters parameters, int blockFrames)
+    {
+        if (!parameters.DriftCompensation || parameters.Drive)
+        {
+            return;
+        }
+
+        int minimum = ClockBridge.MinimumLatency(blockFrames, blockFrames, parameters.Quality);
+        if (parameters.LatencyFrames < minimum)
+        {
+            string lower = parameters.Quality == ResamplerQuality.Low
+                ? ""
+                : $", or quality: low ({ClockBridge.MinimumLatency(blockFrames, blockFrames, ResamplerQuality.Low)})";
+            throw new NodeException(
+                $"latency_frames {parameters.LatencyFrames} is below the least the drift-following jitter buffer needs for {blockFrames}-frame blocks at {parameters.Quality.ToString().ToLowerInvariant()} quality: {minimum} frames (a block to write, a block to read, the resampler's look-ahead); raise it{lower}, or drift_compensation: false (a plain buffer, no drift following)");
+        }
+    }
+
     public AudioSender Sender => _sender;
 
     public AudioReceiver Receiver => _receiver;
@@ -69,6 +92,21 @@ internal sealed class AudioPath
     public ReceiveStatistics Statistics => _stats;
 
     public IReadOnlyList<ReceiveBuffer> ReceiveBuffers => _receiveBuffers;
+
+    /// <summary>Underflows of every receive buffer so far (any thread; allocates nothing).</summary>
+    public long Underflows
+    {
+        get
+        {
+            long total = 0;
+            foreach (ReceiveBuffer b in _receiveBuffers)
+            {
+                total += b.Underflows;
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>Frames the audio thread could not hand to the sender (rings full), all streams.</summary>
     public long SendOverflows

@@ -51,8 +51,10 @@ internal sealed class ReceiveBuffer
     /// <param name="maxBlockFrames">Largest block the audio thread reads (and, for the bridge, the peer's period).</param>
     /// <param name="sampleRate">Sample rate, Hz (used with drift compensation).</param>
     /// <param name="driftCompensation">Follow the peer's clock by adaptive resampling.</param>
+    /// <param name="quality">The resampler's filter, with drift compensation.</param>
     /// <exception cref="ArgumentOutOfRangeException">With drift compensation, a target below the bridge's minimum (the message says it).</exception>
-    public ReceiveBuffer(int channels, int targetFrames, int maxBlockFrames, double sampleRate = 48000, bool driftCompensation = false)
+    public ReceiveBuffer(int channels, int targetFrames, int maxBlockFrames, double sampleRate = 48000, bool driftCompensation = false,
+        ResamplerQuality quality = ResamplerQuality.Medium)
     {
         _channels = channels;
         _targetFrames = targetFrames;
@@ -65,6 +67,7 @@ internal sealed class ReceiveBuffer
                 ProducerBlockFrames = maxBlockFrames,
                 ConsumerBlockFrames = maxBlockFrames,
                 LatencyFrames = targetFrames,
+                Quality = quality,
             });
             _readBridge = _bridge;
             return;

@@ -9,12 +9,6 @@ internal static class StatisticsSnapshot
     {
         ReceiveStatistics s = audio.Statistics;
         ChaosLine c = audio.Sender.Chaos;
-        long underflows = 0;
-        foreach (ReceiveBuffer b in audio.ReceiveBuffers)
-        {
-            underflows += b.Underflows;
-        }
-
         return new SyfalaStatistics(
             Volatile.Read(ref s.Datagrams), Volatile.Read(ref s.Bytes), Volatile.Read(ref s.AudioDatagrams), Volatile.Read(ref s.AudioPayloadBytes),
             Volatile.Read(ref c.Sent), Volatile.Read(ref c.SentBytes),
@@ -25,7 +19,7 @@ internal static class StatisticsSnapshot
             s.JitterSeconds * 1000.0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].FillFrames : 0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].Bridge?.RatioPpm ?? 0 : 0,
-            underflows, audio.SendOverflows,
+            audio.Underflows, audio.SendOverflows,
             Volatile.Read(ref c.Dropped), Volatile.Read(ref c.DroppedPayloadBytes), Volatile.Read(ref c.Duplicated),
             Volatile.Read(ref c.Corrupted), Volatile.Read(ref c.Reordered));
     }

@@ -16,6 +16,8 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // (ControlAllocatedBytes) because DESIGN §4 wants the whole process, not only the audio threads, free of
 // per-period allocation. Signalling instead of polling would allocate: completing an awaited wait schedules its
 // continuation.
+// Underflows of the jitter buffers are reported from here too, at most once a second and only when there were some
+// (the audio thread only counts them): a user hears the click and reads when and how many in the log.
 // Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
 // on the same socket the audio threads use (datagram sends are independent system calls).
 
@@ -30,6 +32,8 @@ internal abstract class ControlPlane
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
+    private long _reportedUnderflows;
+    private long _underflowReportMs; // 0: not started
 
     protected ControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger, string nodeId, int tickMs)
     {
@@ -221,5 +225,27 @@ internal abstract class ControlPlane
         }
 
         OnTick(now);
+        ReportUnderflows(now);
+    }
+
+    private void ReportUnderflows(long now)
+    {
+        const long PeriodMs = 1000;
+        if (_underflowReportMs != 0 && now - _underflowReportMs < PeriodMs)
+        {
+            return;
+        }
+
+        long underflows = Audio.Underflows;
+        if (underflows > _reportedUnderflows && _underflowReportMs != 0)
+        {
+            ReceiveBuffer first = Audio.ReceiveBuffers[0];
+            Logger.LogWarning(
+                "{Node}: {Count} jitter-buffer underflow(s) in the last {Seconds:F1} s (silence played; fill {Fill} frames, target {Target}, {Total} in all); raise latency_frames if they recur",
+                NodeId, underflows - _reportedUnderflows, (now - _underflowReportMs) / 1000.0, first.FillFrames, first.TargetFrames, underflows);
+        }
+
+        _reportedUnderflows = underflows;
+        _underflowReportMs = now;
     }
 }
