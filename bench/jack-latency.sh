@@ -30,7 +30,8 @@ WARMUP_ZITA=${WARMUP_ZITA:-15}
 WINDOW=${WINDOW:-12}
 RATE=48000
 # Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames;
-# "N:plain" = drift_compensation: false, a plain jitter buffer that neither resamples nor follows drift, like JackTrip's);
+# "N:plain" = drift_compensation: false, a plain jitter buffer that neither resamples nor follows drift, like JackTrip's;
+# "N:low" = the resampler's low quality, 8 frames less look-ahead, syfala-split only);
 # JackTrip: -q (queue length, packets); zita-n2j: --buff (ms).
 SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"146 210 256 64:plain 128:plain"}
 SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"594 768 256:plain 512:plain"}
@@ -181,6 +182,15 @@ measure() {
         cpu+=$(awk -v l="$label" -v t="$ticks" -v hz="$CLK_TCK" -v s="$secs" 'BEGIN { printf "%s %.1f, ", l, 100 * t / hz / s }')
     done
     cpu=${cpu%, }
+    # SyfalaGraph nodes log "<n> jitter-buffer underflow(s) in the last ..." at most once a second: those in the window.
+    local uw="" n
+    for label in "${LABELS[@]}"; do
+        [[ $label == sg* ]] || continue
+        n=$(tail -n "+$((${l0[$label]} + 1))" "${LOG_OF[$label]}" | grep -ao '[0-9]* jitter-buffer underflow' |
+            awk '{ s += $1 } END { print s + 0 }')
+        uw+="$label $n, "
+    done
+    [[ -n $uw ]] && uw="underflows in window: ${uw%, }; "
     local io=${LOG_OF[iodelay]}
     # jack_iodelay prints "<frames> frames <ms> ms total roundtrip latency" when locked, "Signal below threshold..."
     # when not. Lines printed in the window only.
@@ -204,7 +214,7 @@ measure() {
             awk '/Driver::Process XRun/ { d++ } /XRun: client = / { c++ } END { printf "%d+%d", d, c }')
         if [[ $label == jackdA ]]; then xa=$x; else xb=$x; fi
     done
-    printf '%s\t%s\t%s\t%s\t%s / %s\t%s\t%s\n' "$transport" "$period" "$setting" "$lat" "$xa" "$xb" "@TOOL@" "$cpu" >>"$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s / %s\t%s\t%s\n' "$transport" "$period" "$setting" "$lat" "$xa" "$xb" "$uw@TOOL@" "$cpu" >>"$RESULTS"
 }
 
 # set_tool_events TEXT: fills the last row's tool column (known only after the tools stopped).
@@ -228,6 +238,13 @@ begin_case() { # CASE PERIOD
 last_number() {
     local m
     m=$(grep -o "$2" "$1" | tail -n 1) || true
+    if [[ $m =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
+}
+
+# node_stat FILE NODE FIELD: FIELD of the last statistics NODE (a Syfala node's id) logged in FILE, or "?".
+node_stat() {
+    local m
+    m=$(grep -a " $2: SyfalaStatistics" "$1" | tail -n 1 | grep -o "$3 = [0-9]*") || true
     if [[ $m =~ ([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; else echo "?"; fi
 }
 
@@ -328,7 +345,80 @@ case_syfala() {
     local slog=${LOG_OF[sgServer]} clog=${LOG_OF[sgClient]}
     stop_case
     # The nodes log their statistics when they stop (whole run, warm-up included).
-    set_tool_events "underflows srv $(last_number "$slog" 'Underflows = [0-9]*') cli $(last_number "$clog" 'Underflows = [0-9]*') (run); fill at stop srv $(last_number "$slog" 'JitterBufferFillFrames = [0-9]*') cli $(last_number "$clog" 'JitterBufferFillFrames = [0-9]*')"
+    set_tool_events "underflows srv $(node_stat "$slog" server Underflows) cli $(node_stat "$clog" client Underflows) (run); fill at stop srv $(node_stat "$slog" server JitterBufferFillFrames) cli $(node_stat "$clog" client JitterBufferFillFrames)"
+}
+
+# One-way Syfala graph for the split case (zita-njbridge's topology: a sending and a receiving JACK client on A, so
+# A's JACK graph has no feedback loop through one client). FILE KIND LATENCY PORT [PORT2]:
+#   a-send: jack.client (capture only) -> syfala.client sending to B's rx server at PORT
+#   a-recv: syfala.client receiving from B's tx server at PORT -> jack.client (playback only)
+#   b-loop: B's graph, clocked by a jack.client with an unused input: rx server (PORT) -> tx server (PORT2), the same cycle
+# (Syfala names streams from the server's side: a server sends its inputs and receives its outputs.)
+syfala_split_graph() {
+    local file=$1 kind=$2 latency=$3 port=$4 port2=${5:-}
+    local drift=true quality=medium
+    [[ $latency == *:plain ]] && drift=false
+    [[ $latency == *:low ]] && quality=low
+    local jb="latency_frames: ${latency%%:*}, drift_compensation: $drift, quality: $quality"
+    case $kind in
+        a-send) cat >"$file" <<EOF
+version: 1
+settings: { sample_rate: auto, clock: jack }
+nodes:
+  jack: { type: jack.client, params: { client_name: sg-send, inputs: 1, outputs: 0 } }
+  tx: { type: syfala.client, params: { server: 127.0.0.1:$port, outputs: [ { channels: 1 } ] } }
+links:
+  - jack.capture -> tx.in
+EOF
+        ;;
+        a-recv) cat >"$file" <<EOF
+version: 1
+settings: { sample_rate: auto, clock: jack }
+nodes:
+  jack: { type: jack.client, params: { client_name: sg-recv, inputs: 0, outputs: 1 } }
+  rx: { type: syfala.client, params: { server: 127.0.0.1:$port, inputs: [ { channels: 1 } ], $jb } }
+links:
+  - rx.out -> jack.playback
+EOF
+        ;;
+        b-loop) cat >"$file" <<EOF
+version: 1
+settings: { sample_rate: auto, clock: jack }
+nodes:
+  jack: { type: jack.client, params: { client_name: sg-loop, inputs: 1, outputs: 0 } }
+  rx: { type: syfala.server, params: { bind: 127.0.0.1:$port, outputs: [ { channels: 1, sample_type: f32 } ], $jb } }
+  tx: { type: syfala.server, params: { bind: 127.0.0.1:$port2, inputs: [ { channels: 1, sample_type: f32 } ] } }
+links:
+  - rx.out -> tx.in
+EOF
+        ;;
+    esac
+}
+
+# Free-running, split: A sends with one graph and receives with another (two JACK clients, as zita-j2n / zita-n2j),
+# B loops inside one graph. Each direction has one jitter buffer (B's rx, A's rx), as in the other cases.
+case_syfala_split() {
+    local period=$1 latency=$2
+    local port=$((46800 + 2 * (RANDOM % 45)))
+    begin_case "syfala-split-$period-$latency" "$period"
+    syfala_split_graph "$WORK/$CASE-b.yaml" b-loop "$latency" "$port" "$((port + 1))"
+    syfala_split_graph "$WORK/$CASE-send.yaml" a-send "$latency" "$port"
+    syfala_split_graph "$WORK/$CASE-recv.yaml" a-recv "$latency" "$((port + 1))"
+    start sgLoopB JACK_DEFAULT_SERVER="$SB" JACK_NO_START_SERVER=1 -- dotnet "$CLI_DLL" run "$WORK/$CASE-b.yaml"
+    start sgSendA JACK_DEFAULT_SERVER="$SA" JACK_NO_START_SERVER=1 -- dotnet "$CLI_DLL" run "$WORK/$CASE-send.yaml"
+    start sgRecvA JACK_DEFAULT_SERVER="$SA" JACK_NO_START_SERVER=1 -- dotnet "$CLI_DLL" run "$WORK/$CASE-recv.yaml"
+    wait_port "$SA" sg-send:in_1 30
+    wait_port "$SA" sg-recv:out_1 30
+    jconnect "$SA" jack_delay:out sg-send:in_1
+    jconnect "$SA" sg-recv:out_1 jack_delay:in
+    local setting="latency_frames ${latency%%:*}"
+    [[ $latency == *:plain ]] && setting+=", drift_compensation false"
+    [[ $latency == *:low ]] && setting+=", quality low"
+    setting+=", A: send and receive graphs"
+    measure "SyfalaGraph Syfala (free-running, split)" "$period" "$setting"
+    local blog=${LOG_OF[sgLoopB]} rlog=${LOG_OF[sgRecvA]}
+    stop_case
+    set_tool_events "underflows B $(node_stat "$blog" rx Underflows) A $(node_stat "$rlog" rx Underflows) (run)"
 }
 
 # Network-driven: A = jack.client + syfala.client on server A; B = a syfala.server with drive: true whose graph runs
@@ -353,7 +443,7 @@ case_syfala_driven() {
     measure "SyfalaGraph Syfala (network-driven)" "$period" "client latency_frames $latency"
     local elog=${LOG_OF[sgEcho]} clog=${LOG_OF[sgClient]}
     stop_case
-    set_tool_events "underflows echo $(last_number "$elog" 'Underflows = [0-9]*') cli $(last_number "$clog" 'Underflows = [0-9]*') (run); echo drove $(last_number "$elog" 'drove [0-9]* blocks') blocks from arriving audio"
+    set_tool_events "underflows echo $(node_stat "$elog" echo Underflows) cli $(node_stat "$clog" client Underflows) (run); echo drove $(last_number "$elog" 'drove [0-9]* blocks') blocks from arriving audio"
 }
 
 case_jacktrip() {
@@ -444,6 +534,9 @@ for period in $PERIODS; do
             syfala)
                 var="SYFALA_LATENCY_$period"
                 for l in ${!var:-256}; do log "syfala, period $period, latency_frames $l"; case_syfala "$period" "$l" || failed; done ;;
+            syfala-split)
+                var="SYFALA_LATENCY_$period"
+                for l in ${!var:-256}; do log "syfala split, period $period, latency_frames $l"; case_syfala_split "$period" "$l" || failed; done ;;
             syfala-driven)
                 var="DRIVEN_LATENCY_$period"
                 for l in ${!var:-256}; do log "syfala network-driven, period $period, client latency_frames $l"; case_syfala_driven "$period" "$l" || failed; done ;;
