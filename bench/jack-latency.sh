@@ -31,7 +31,8 @@ WINDOW=${WINDOW:-12}
 RATE=48000
 # Settings tried per transport and period (lowest first). Syfala: latency_frames (jitter-buffer target, frames;
 # "N:plain" = drift_compensation: false, a plain jitter buffer that neither resamples nor follows drift, like JackTrip's;
-# "N:low" = the resampler's low quality, 8 frames less look-ahead, syfala-split only);
+# syfala-split only: "N:low" = the resampler's low quality, 8 frames less look-ahead; "N:adaptive" = jitter_buffer:
+# adaptive, N its ceiling; both combine: "N:low:adaptive");
 # JackTrip: -q (queue length, packets); zita-n2j: --buff (ms).
 SYFALA_LATENCY_64=${SYFALA_LATENCY_64:-"146 210 256 64:plain 128:plain"}
 SYFALA_LATENCY_256=${SYFALA_LATENCY_256:-"594 768 256:plain 512:plain"}
@@ -356,10 +357,11 @@ case_syfala() {
 # (Syfala names streams from the server's side: a server sends its inputs and receives its outputs.)
 syfala_split_graph() {
     local file=$1 kind=$2 latency=$3 port=$4 port2=${5:-}
-    local drift=true quality=medium
-    [[ $latency == *:plain ]] && drift=false
-    [[ $latency == *:low ]] && quality=low
-    local jb="latency_frames: ${latency%%:*}, drift_compensation: $drift, quality: $quality"
+    local drift=true quality=medium buffer=fixed
+    [[ $latency == *:plain* ]] && drift=false
+    [[ $latency == *:low* ]] && quality=low
+    [[ $latency == *:adaptive* ]] && buffer=adaptive
+    local jb="latency_frames: ${latency%%:*}, drift_compensation: $drift, quality: $quality, jitter_buffer: $buffer"
     case $kind in
         a-send) cat >"$file" <<EOF
 version: 1
@@ -413,7 +415,8 @@ case_syfala_split() {
     jconnect "$SA" sg-recv:out_1 jack_delay:in
     local setting="latency_frames ${latency%%:*}"
     [[ $latency == *:plain ]] && setting+=", drift_compensation false"
-    [[ $latency == *:low ]] && setting+=", quality low"
+    [[ $latency == *:low* ]] && setting+=", quality low"
+    [[ $latency == *:adaptive* ]] && setting+=", jitter_buffer adaptive (latency_frames its ceiling)"
     setting+=", A: send and receive graphs"
     measure "SyfalaGraph Syfala (free-running, split)" "$period" "$setting"
     local blog=${LOG_OF[sgLoopB]} rlog=${LOG_OF[sgRecvA]}

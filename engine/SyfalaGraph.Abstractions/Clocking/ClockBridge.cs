@@ -25,6 +25,21 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // consumer that catches up after a stall (reads back to back) gets its backlog played, not skipped: skipping it
 // would leave the fill that far below target once caught up. These are recoveries from faults, not steady state.
 // The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+//
+// Adaptive latency (ClockBridgeOptions.AdaptiveLatency, an adaptive jitter buffer): a fixed target must cover the
+// worst phase between writes and reads — a read just before a write finds a whole producer block less than the
+// mean — so it holds one producer block more than a read needs. When the two sides keep a steady phase (clocks
+// within a few ppm), every read comes about the same time after the last write, and most of that block is wasted.
+// The adaptive target is what one read needs, plus AdaptiveMarginFrames, plus the time since the last write as
+// reads see it (at most one write's length), peak-held and released by one producer block per
+// AdaptiveReleaseSeconds. A read that finds the last write nearer than the guard counts as the worst phase (a whole
+// write): a little jitter could make the next write land after the next read. The guard is
+// AdaptiveMarginFrames, plus, when the producer runs slow (the learnt drift is negative, so writes creep towards the
+// reads), the distance the phase creeps in AdaptiveAnticipationSeconds: the target is raised well before a write
+// slips past a read. A write that comes later than the time since the last write (a network or scheduling delay)
+// is missed by a read: that read underflows, and the peak makes the target the worst phase at once, to come down
+// again over the next seconds. So adaptive trades an underflow now and then, on a loaded machine, for up to one
+// block less latency; the fixed target does not underflow on delays up to a block.
 // A thread that runs late (a loaded machine, a page fault) makes the fill jump by its delay for a few blocks, while
 // drift moves it by a fraction of a frame per block: the error given to the loop is limited to ± one producer plus
 // one consumer block, so a 50 ms stall nudges the ratio by a few hundred ppm instead of kicking it to its limit.
@@ -59,6 +74,11 @@ public sealed class ClockBridge
     private readonly int _resyncMargin;
     private readonly int _errorLimit;
     private readonly long _surplusPersistTicks;
+    private readonly bool _adaptive;
+    private readonly double _adaptiveBase;
+    private readonly double _releasePerConsumerFrame;
+    private readonly double _risePerConsumerFrame;
+    private readonly int _producerBlockFrames;
 
     // Producer-published stamp: total frames written at time _stampTicks; _stampVersion odd while updating.
     private long _stampVersion;
@@ -84,6 +104,8 @@ public sealed class ClockBridge
     private double _smoothFill;
     private long _surplusSinceTicks = -1;
     private int _ringFill;
+    private double _gapPeak;
+    private double _target;
 
     /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
     /// <param name="channels">Channels carried (≥ 1).</param>
@@ -129,6 +151,7 @@ public sealed class ClockBridge
         }
 
         LatencyFrames = latency;
+        _target = latency;
         double maxDeviation = options.MaxDriftPpm * 1e-6;
         _controller = new DriftController(sampleRate, options.LoopBandwidthHz, maxDeviation);
         _maxConsumerFrames = options.ConsumerBlockFrames;
@@ -136,6 +159,18 @@ public sealed class ClockBridge
         _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, _maxConsumerInputFrames);
         _errorLimit = options.ProducerBlockFrames + _maxConsumerInputFrames;
         _surplusPersistTicks = _time.TimestampFrequency / 4;
+        _producerBlockFrames = options.ProducerBlockFrames;
+        if (options.AdaptiveLatency)
+        {
+            // What one read needs (its input frames and the filter's look-ahead, as in the minimum) plus the margin; the
+            // peak starts at a whole producer block (the worst phase) and comes down as reads show where writes land.
+            _adaptive = true;
+            _adaptiveBase = MinimumLatencyFrames - options.ProducerBlockFrames + AdaptiveMarginFrames;
+            _gapPeak = options.ProducerBlockFrames;
+            _releasePerConsumerFrame = options.ProducerBlockFrames / (AdaptiveReleaseSeconds * sampleRate);
+            _risePerConsumerFrame = options.ProducerBlockFrames / (AdaptiveRiseSeconds * sampleRate);
+            _target = Math.Min(latency, _adaptiveBase + _gapPeak);
+        }
         int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + _maxConsumerInputFrames)));
         (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
         int hl = _resampler.HalfLength;
@@ -151,8 +186,40 @@ public sealed class ClockBridge
     /// <summary>Nominal sample rate of the producer (the input), Hz; the frame counts of the ring are at this rate.</summary>
     public double ProducerSampleRate { get; }
 
-    /// <summary>Target latency (mean fill), frames at <see cref="ProducerSampleRate"/>.</summary>
+    /// <summary>
+    /// Target latency (mean fill), frames at <see cref="ProducerSampleRate"/>; with <see cref="ClockBridgeOptions.AdaptiveLatency"/>,
+    /// the ceiling of <see cref="TargetFrames"/>.
+    /// </summary>
     public int LatencyFrames { get; }
+
+    /// <summary>
+    /// The fill the controller holds now, frames at <see cref="ProducerSampleRate"/>: <see cref="LatencyFrames"/>, or with
+    /// <see cref="ClockBridgeOptions.AdaptiveLatency"/> what one read needs plus <see cref="AdaptiveMarginFrames"/> plus the
+    /// peak-held time since the producer's last write (see the class's Design note), at most <see cref="LatencyFrames"/>.
+    /// </summary>
+    public double TargetFrames => Volatile.Read(ref _target);
+
+    /// <summary>Whether the target adapts to the measured timing (<see cref="ClockBridgeOptions.AdaptiveLatency"/>).</summary>
+    public bool AdaptiveLatency => _adaptive;
+
+    /// <summary>
+    /// Frames an adaptive target keeps above what one read needs and the write-to-read gap it has seen (8: the fill's
+    /// own noise), and the nearest a write may land before a read before it counts as the worst phase.
+    /// </summary>
+    public const int AdaptiveMarginFrames = 8;
+
+    /// <summary>Seconds an adaptive target takes to come down by one producer block once the gaps that raised it are gone (10).</summary>
+    public const double AdaptiveReleaseSeconds = 10;
+
+    /// <summary>How far ahead, in seconds, an adaptive target sees a slow producer's writes creep towards the reads (10).</summary>
+    public const double AdaptiveAnticipationSeconds = 10;
+
+    /// <summary>
+    /// Seconds an adaptive target takes, at the fastest, to rise by one producer block while playing (5): the loop then
+    /// bends the ratio by about a block per 5 s (270 ppm at 64 frames and 48 kHz, half a cent) rather than by thousands
+    /// of ppm for a step. After an underflow the bridge primes again straight to the new target.
+    /// </summary>
+    public const double AdaptiveRiseSeconds = 5;
 
     /// <summary>The smallest latency that cannot underflow with perfectly regular threads, frames at <see cref="ProducerSampleRate"/>.</summary>
     public int MinimumLatencyFrames { get; }
@@ -175,7 +242,7 @@ public sealed class ClockBridge
     /// <summary>Frames the producer has written so far.</summary>
     public long FramesWritten => Volatile.Read(ref _producerFrames);
 
-    /// <summary>The fill the controller holds at <see cref="LatencyFrames"/>, measured before the last read, producer frames.</summary>
+    /// <summary>The fill the controller holds at <see cref="TargetFrames"/>, measured before the last read, producer frames.</summary>
     public double FillFrames => Volatile.Read(ref _smoothFill);
 
     /// <summary>Frames in the ring when the last read began (a sawtooth around the target as writes arrive).</summary>
@@ -306,6 +373,7 @@ public sealed class ClockBridge
             long upTo = Volatile.Read(ref _resetPosition);
             _consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - _consumer.TotalRead, int.MaxValue));
             Volatile.Write(ref _priming, true);
+            _gapPeak = _producerBlockFrames; // a new session: where its writes land is not known yet
         }
 
         int hl = _resampler.HalfLength;
@@ -324,7 +392,12 @@ public sealed class ClockBridge
         double fill = Fill(ahead);
         if (_priming)
         {
-            if (fill < LatencyFrames || ringFrames < (frames * _nominalRatio) + hl + 1)
+            if (_adaptive)
+            {
+                Volatile.Write(ref _target, PeakTarget);
+            }
+
+            if (fill < _target || ringFrames < (frames * _nominalRatio) + hl + 1)
             {
                 Publish(ringFrames, fill);
                 Silence(destination, frames);
@@ -337,7 +410,7 @@ public sealed class ClockBridge
             _surplusSinceTicks = -1;
             Volatile.Write(ref _priming, false);
         }
-        else if (fill <= LatencyFrames + _resyncMargin)
+        else if (fill <= _target + _resyncMargin)
         {
             _surplusSinceTicks = -1;
         }
@@ -355,8 +428,12 @@ public sealed class ClockBridge
         }
 
         Publish(ringFrames, fill);
+        if (_adaptive)
+        {
+            Adapt(ahead, frames);
+        }
 
-        double error = Math.Clamp(fill - LatencyFrames, -_errorLimit, _errorLimit);
+        double error = Math.Clamp(fill - _target, -_errorLimit, _errorLimit);
         double ratio = _nominalRatio * _controller.Update(error / _nominalRatio, frames);
         Volatile.Write(ref _ratio, ratio);
         int needed = (int)Math.Floor(_position + ((frames - 1) * ratio)) + hl + 1 - _stagedFrames;
@@ -397,13 +474,26 @@ public sealed class ClockBridge
         Volatile.Write(ref _outputFrames, _outputFrames + frames);
     }
 
+    // Adaptive target: ahead is the time since the last write, in producer frames, at most that write's length.
+    // Adaptive target while playing: a rise is slewed (the loop follows a ramp with a small ratio bend), a fall is
+    // the peak's release. Priming (after an underflow) goes straight to the peak's target.
+    private void Adapt(double ahead, int frames)
+    {
+        double creep = Math.Max(0, -_controller.Drift) * ProducerSampleRate * AdaptiveAnticipationSeconds;
+        double gap = ahead < AdaptiveMarginFrames + creep ? _readStampLastWrite : ahead;
+        _gapPeak = Math.Max(gap, _gapPeak - (_releasePerConsumerFrame * frames));
+        Volatile.Write(ref _target, Math.Min(PeakTarget, _target + (_risePerConsumerFrame * frames)));
+    }
+
+    private double PeakTarget => Math.Min(LatencyFrames, _adaptiveBase + _gapPeak);
+
     // The consumer's position counts what the resampler still holds ahead of its read point.
     private double Fill(double ahead) =>
         _readStampFrames + ahead - ((_consumer.TotalRead / _channels) - (_stagedFrames - _position));
 
     private void Resync(ref int ringFrames, ref double fill)
     {
-        int skip = (int)Math.Min(Math.Floor(fill - LatencyFrames), ringFrames - _maxConsumerInputFrames - _resampler.HalfLength - 1);
+        int skip = (int)Math.Min(Math.Floor(fill - _target), ringFrames - _maxConsumerInputFrames - _resampler.HalfLength - 1);
         if (skip > 0)
         {
             _consumer.Skip(skip * _channels);

@@ -16,6 +16,14 @@ public sealed record ClockBridgeOptions
     public int? LatencyFrames { get; init; }
 
     /// <summary>
+    /// An adaptive jitter buffer: hold the least fill the write-to-read timing seen lately allows instead of
+    /// <see cref="LatencyFrames"/>, which becomes the ceiling (see <see cref="ClockBridge.TargetFrames"/>). Saves up to one
+    /// producer block when writes land at a steady phase before reads (clocks within a few ppm); a write later than
+    /// the time since the last write makes one read underflow and raises the target at once.
+    /// </summary>
+    public bool AdaptiveLatency { get; init; }
+
+    /// <summary>
     /// Nominal sample rate of the producer, Hz, when it differs from the consumer's (the rate given to the bridge):
     /// the bridge then converts the rate as well as following the drift. Null: both sides run at the same rate.
     /// </summary>

@@ -37,6 +37,7 @@ internal sealed class SyfalaNodeMetrics : IDisposable
         Counter("syfala.underflows", s => s.Underflows, "{read}", "Jitter-buffer underflows (silence inserted)");
         _meter.CreateObservableGauge("syfala.jitter", () => Measure(s => s.JitterMs), "ms", "RFC 3550 interarrival jitter");
         _meter.CreateObservableGauge("syfala.jitter_buffer.fill", () => Measure(s => (double)s.JitterBufferFillFrames), "{frame}", "Frames in the jitter buffer");
+        _meter.CreateObservableGauge("syfala.jitter_buffer.target", () => Measure(s => s.JitterBufferTargetFrames), "{frame}", "Depth the jitter buffer holds (adaptive: what the arrival timing needs)");
         _meter.CreateObservableGauge("syfala.resample.ratio", () => Measure(s => s.ResampleRatioPpm), "ppm", "Resampling ratio minus 1: the peer's clock against ours");
     }
 

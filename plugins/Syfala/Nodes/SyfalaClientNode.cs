@@ -71,7 +71,7 @@ public sealed class SyfalaClientNode : SyfalaNode
 
         NodeId = context.NodeId;
         BlockFrames = context.MaxBlockFrames;
-        AudioPath.CheckLatency(_parameters, context.MaxBlockFrames);
+        AudioPath.CheckLatency(_parameters, context.MaxBlockFrames, _parameters.Inputs.Count); // a client receives the server's inputs
         SampleRate = context.SampleRate;
         string target = _parameters.Discover ? _parameters.Broadcast : _parameters.Server;
         IPEndPoint targetEndPoint;

@@ -44,12 +44,17 @@ public abstract record SyfalaNodeParameters : NodeParameters
     /// <summary>
     /// Jitter-buffer target depth in frames: playback of received audio starts once this much is buffered, and with
     /// <see cref="DriftCompensation"/> the fill is held there (at least two blocks plus the resampler's look-ahead and 2
-    /// frames: 146 frames for 64-frame blocks at medium <see cref="Quality"/>, 138 at low).
+    /// frames: 146 frames for 64-frame blocks at medium <see cref="Quality"/>, 138 at low). Not given: 512, or the
+    /// drift-following jitter buffer's default (its least plus one block) where that is more — 786 at 256-frame blocks.
     /// </summary>
     [Unit("frames")]
     [Range(1, 1 << 20)]
-    [Description("Jitter-buffer target depth of received audio, frames.")]
-    public int LatencyFrames { get; init; } = 512;
+    [Description("Jitter-buffer target depth of received audio, frames (default 512, or the least plus one block where that is more).")]
+    public int? LatencyFrames { get; init; }
+
+    /// <summary>The jitter-buffer depth for <paramref name="blockFrames"/>-frame blocks: <see cref="LatencyFrames"/>, or its default.</summary>
+    internal int LatencyFramesFor(int blockFrames) =>
+        LatencyFrames ?? (DriftCompensation && !Drive ? Math.Max(512, ClockBridge.DefaultLatency(blockFrames, blockFrames, Quality)) : 512);
 
     /// <summary>
     /// Follow the peer's clock: received audio goes through a clock bridge whose resampler holds the jitter buffer
@@ -67,6 +72,20 @@ public abstract record SyfalaNodeParameters : NodeParameters
     /// </summary>
     [Description("Resampler filter of the drift-following jitter buffer: low (16 taps, 8 frames of look-ahead), medium (32, 16) or high (64, 32); less look-ahead allows a lower latency_frames.")]
     public ResamplerQuality Quality { get; init; } = ResamplerQuality.Medium;
+
+    /// <summary>
+    /// How the drift-following jitter buffer sets its depth: <c>fixed</c> holds <see cref="LatencyFrames"/>, which covers
+    /// the worst phase between arrivals and reads; <c>adaptive</c> holds the least depth the arrival timing seen lately
+    /// allows — a block plus the resampler's look-ahead plus the longest time from an arrival to the next read, peak-held
+    /// — with <see cref="LatencyFrames"/> as its ceiling (<see cref="ClockBridgeOptions.AdaptiveLatency"/>). Adaptive saves
+    /// up to a block per direction when the peers' clocks stay within a few ppm; an arrival delayed past a read then
+    /// costs one underflow. Needs <see cref="DriftCompensation"/>.
+    /// </summary>
+    [Description("Jitter-buffer depth: 'fixed' (latency_frames, safe at any phase) or 'adaptive' (the least the arrival timing seen lately allows, latency_frames at most; a delayed arrival costs an underflow; needs drift_compensation).")]
+    public string JitterBuffer { get; init; } = "fixed";
+
+    /// <summary>True when <see cref="JitterBuffer"/> is <c>adaptive</c>.</summary>
+    internal bool AdaptiveJitterBuffer => JitterBuffer.Equals("adaptive", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Drive this node's clock domain from the peer's audio: the graph runs a block each time a block has arrived
@@ -153,6 +172,15 @@ public abstract record SyfalaNodeParameters : NodeParameters
                     yield return new ParameterError(key, $"stream {i} has {list[i].Channels} channels, more than max_channels ({MaxChannels})");
                 }
             }
+        }
+
+        if (!AdaptiveJitterBuffer && !JitterBuffer.Equals("fixed", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new ParameterError("jitter_buffer", $"jitter_buffer is '{JitterBuffer}': use 'fixed' (hold latency_frames) or 'adaptive' (the least the arrival timing allows)");
+        }
+        else if (AdaptiveJitterBuffer && (!DriftCompensation || Drive))
+        {
+            yield return new ParameterError("jitter_buffer", "jitter_buffer: adaptive needs drift_compensation: true and no drive: true (it sets the depth the resampling jitter buffer holds)");
         }
 
         if (HeartbeatMs >= TimeoutMs)

@@ -74,7 +74,7 @@ public sealed class SyfalaServerNode : SyfalaNode
 
         NodeId = context.NodeId;
         BlockFrames = context.MaxBlockFrames;
-        AudioPath.CheckLatency(_parameters, context.MaxBlockFrames);
+        AudioPath.CheckLatency(_parameters, context.MaxBlockFrames, _parameters.Outputs.Count); // a server receives its outputs
         SampleRate = context.SampleRate;
         Formats = new StreamFormats(
             _parameters.Inputs.Select(s => ToFormat(s, context.SampleRate)).ToArray(),

@@ -25,6 +25,10 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// <param name="ControlDropped">Control datagrams dropped because the control plane's inbox was full.</param>
 /// <param name="JitterMs">RFC 3550 interarrival jitter of the first received stream, ms.</param>
 /// <param name="JitterBufferFillFrames">Frames in the first receive buffer now.</param>
+/// <param name="JitterBufferTargetFrames">
+/// The depth the first receive buffer holds now, frames at the peer's rate: latency_frames, or with jitter_buffer: adaptive
+/// what the arrival timing seen lately needs.
+/// </param>
 /// <param name="ResampleRatioPpm">Resampling ratio of the first receive buffer minus 1, in ppm: how fast the peer's clock runs against ours (0 without drift compensation).</param>
 /// <param name="Underflows">Reads of the audio thread that found the jitter buffer short (silence inserted).</param>
 /// <param name="SendOverflows">Blocks the audio thread could not hand to the sender thread (ring full).</param>
@@ -55,6 +59,7 @@ public readonly record struct SyfalaStatistics(
     long ControlDropped,
     double JitterMs,
     int JitterBufferFillFrames,
+    double JitterBufferTargetFrames,
     double ResampleRatioPpm,
     long Underflows,
     long SendOverflows,

@@ -29,6 +29,12 @@ internal sealed class BridgeSimulation
 
     public int? LatencyFrames { get; init; }
 
+    /// <summary>The bridge's adaptive target (<see cref="ClockBridgeOptions.AdaptiveLatency"/>).</summary>
+    public bool AdaptiveLatency { get; init; }
+
+    /// <summary>Where the first read falls in the producer's period (0..1), the phase between writes and reads; null: a third of the consumer's.</summary>
+    public double? ReadPhase { get; init; }
+
     /// <summary>Producer drift after <see cref="StepAtSeconds"/>, ppm (null: no step).</summary>
     public double? StepToPpm { get; init; }
 
@@ -62,6 +68,15 @@ internal sealed class BridgeSimulation
 
     public int MinRingFillAfterLock { get; private set; } = int.MaxValue;
 
+    /// <summary>Mean of the smooth fill after lock: the bridge's latency, producer frames.</summary>
+    public double MeanFillAfterLock { get; private set; }
+
+    /// <summary>Largest |ratio − expected| after lock, ppm: how far the loop bends the pitch.</summary>
+    public double PeakRatioDeviationAfterLockPpm { get; private set; }
+
+    /// <summary>Largest target after lock, producer frames.</summary>
+    public double MaxTargetAfterLock { get; private set; }
+
     public int MaxRingFillAfterLock { get; private set; } = int.MinValue;
 
     public long UnderflowsAfterLock { get; private set; }
@@ -83,6 +98,7 @@ internal sealed class BridgeSimulation
             ConsumerBlockFrames = ConsumerBlock,
             LatencyFrames = LatencyFrames,
             Quality = Quality,
+            AdaptiveLatency = AdaptiveLatency,
         }, time);
         var src = new AudioBuffer(1, ProducerBlock);
         var dst = new AudioBuffer(1, ConsumerBlock);
@@ -92,7 +108,7 @@ internal sealed class BridgeSimulation
         float[] sine = Enumerable.Range(0, (int)ProducerRate).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * 1000 * i / ProducerRate))).ToArray();
         double producerPeriod = ProducerBlock / (ProducerRate * (1 + (ProducerPpm * 1e-6))) * 1e9;
         double consumerPeriod = ConsumerBlock / (ConsumerRate * (1 + (ConsumerPpm * 1e-6))) * 1e9;
-        double tp = 0, tc = consumerPeriod / 3; // arbitrary phase between the two
+        double tp = 0, tc = ReadPhase is { } phaseFraction ? producerPeriod * phaseFraction : consumerPeriod / 3;
         long phase = 0;
         double end = seconds * 1e9;
         double measureFrom = end - (MeasureSeconds * 1e9);
@@ -102,6 +118,8 @@ internal sealed class BridgeSimulation
         long underflowsAtLock = -1, overflowsAtLock = 0;
         var crossings = new RisingZeroCrossings();
         long consumerSample = 0;
+        double fillSum = 0;
+        long fillReads = 0;
         double stallAt = StallMs > 0 ? StallAtSeconds * 1e9 : double.MaxValue;
         double stallEnd = stallAt + (StallMs * 1e6);
         double expectedPpm = ((1 + (ProducerPpm * 1e-6)) / (1 + (ConsumerPpm * 1e-6)) - 1) * 1e6;
@@ -136,7 +154,7 @@ internal sealed class BridgeSimulation
                 PeakRatioDeviationAfterStallPpm = Math.Max(PeakRatioDeviationAfterStallPpm, Math.Abs(Bridge.RatioPpm - expectedPpm));
             }
 
-            double off = Math.Abs(Bridge.FillFrames - Bridge.LatencyFrames);
+            double off = Math.Abs(Bridge.FillFrames - Bridge.TargetFrames);
             if (off > 1)
             {
                 if (stepped)
@@ -158,6 +176,10 @@ internal sealed class BridgeSimulation
                 }
 
                 MinFillAfterLock = Math.Min(MinFillAfterLock, Bridge.FillFrames);
+                fillSum += Bridge.FillFrames;
+                fillReads++;
+                MaxTargetAfterLock = Math.Max(MaxTargetAfterLock, Bridge.TargetFrames);
+                PeakRatioDeviationAfterLockPpm = Math.Max(PeakRatioDeviationAfterLockPpm, Math.Abs(Bridge.RatioPpm - expectedPpm));
                 MaxFillAfterLock = Math.Max(MaxFillAfterLock, Bridge.FillFrames);
                 MinRingFillAfterLock = Math.Min(MinRingFillAfterLock, Bridge.RingFillFrames);
                 MaxRingFillAfterLock = Math.Max(MaxRingFillAfterLock, Bridge.RingFillFrames);
@@ -179,6 +201,7 @@ internal sealed class BridgeSimulation
             Tail[i] = tail[(tailWritten + i) % KeepFrames];
         }
 
+        MeanFillAfterLock = fillSum / Math.Max(1, fillReads);
         UnderflowsAfterLock = Bridge.Underflows - Math.Max(0, underflowsAtLock);
         OverflowsAfterLock = Bridge.Overflows - overflowsAtLock;
         LockInSeconds = lastOff / 1e9;

@@ -84,21 +84,27 @@ public sealed class ParameterTests
     {
         // Medium: 64 + 64 + 16 + 2 = 146 frames for 64-frame blocks; low: 8 frames less look-ahead.
         var medium = new SyfalaServerParameters { Outputs = [Mono], LatencyFrames = 145 };
-        NodeException e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(medium, 64));
+        NodeException e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(medium, 64, 1));
         Assert.Contains("latency_frames 145 is below", e.Message, StringComparison.Ordinal);
         Assert.Contains("medium quality: 146 frames", e.Message, StringComparison.Ordinal);
         Assert.Contains("quality: low (138)", e.Message, StringComparison.Ordinal);
-        AudioPath.CheckLatency(medium with { LatencyFrames = 146 }, 64);
+        AudioPath.CheckLatency(medium with { LatencyFrames = 146 }, 64, 1);
 
         var low = new SyfalaClientParameters { Server = "h:1", Outputs = [Mono], LatencyFrames = 137, Quality = ResamplerQuality.Low };
-        e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(low, 64));
+        e = Assert.Throws<NodeException>(() => AudioPath.CheckLatency(low, 64, 1));
         Assert.Contains("low quality: 138 frames", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("quality: low (", e.Message, StringComparison.Ordinal);
-        AudioPath.CheckLatency(low with { LatencyFrames = 138 }, 64);
+        AudioPath.CheckLatency(low with { LatencyFrames = 138 }, 64, 1);
 
         // A plain buffer (no resampler) and a driven domain have no such floor.
-        AudioPath.CheckLatency(medium with { LatencyFrames = 64, DriftCompensation = false }, 64);
-        AudioPath.CheckLatency(medium with { LatencyFrames = 64, Drive = true }, 64);
+        AudioPath.CheckLatency(medium with { LatencyFrames = 64, DriftCompensation = false }, 64, 1);
+        AudioPath.CheckLatency(medium with { LatencyFrames = 64, Drive = true }, 64, 1);
+
+        // A node that only sends has no jitter buffer; without latency_frames, the default follows the block size.
+        AudioPath.CheckLatency(medium, 64, receivedStreams: 0);
+        Assert.Equal(512, new SyfalaServerParameters().LatencyFramesFor(64));
+        Assert.Equal(786, new SyfalaServerParameters().LatencyFramesFor(256));
+        AudioPath.CheckLatency(new SyfalaServerParameters { Outputs = [Mono] }, 256, 1);
     }
 
     [Fact]
@@ -108,5 +114,20 @@ public sealed class ParameterTests
         Assert.Equal(ResamplerQuality.Low, buffer.Bridge!.Quality);
         Assert.Equal(138, buffer.Bridge.MinimumLatencyFrames);
         Assert.Equal(ResamplerQuality.Medium, new SyfalaServerParameters().Quality);
+    }
+
+    [Fact]
+    public void An_adaptive_jitter_buffer_needs_drift_compensation_and_reaches_the_bridge()
+    {
+        Assert.Empty(Errors(new SyfalaServerParameters { Outputs = [Mono], JitterBuffer = "adaptive" }));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], JitterBuffer = "elastic" }), e => e.StartsWith("jitter_buffer: jitter_buffer is 'elastic'", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], JitterBuffer = "adaptive", DriftCompensation = false }), e => e.StartsWith("jitter_buffer: jitter_buffer: adaptive needs drift_compensation", StringComparison.Ordinal));
+        Assert.Contains(Errors(new SyfalaClientParameters { Server = "h:1", Outputs = [Mono], JitterBuffer = "adaptive", Drive = true }), e => e.StartsWith("jitter_buffer:", StringComparison.Ordinal));
+
+        // The adaptive bridge starts at the worst phase (what a read needs + 8 + a block) under its ceiling, latency_frames.
+        var buffer = new ReceiveBuffer(1, targetFrames: 210, maxBlockFrames: 64, sampleRate: 48000, driftCompensation: true, adaptiveLatency: true);
+        Assert.True(buffer.Bridge!.AdaptiveLatency);
+        Assert.Equal(146 + ClockBridge.AdaptiveMarginFrames, buffer.CurrentTargetFrames);
+        Assert.Equal(210, new ReceiveBuffer(1, 210, 64, 48000, driftCompensation: true).CurrentTargetFrames);
     }
 }

@@ -51,10 +51,11 @@ internal sealed class AudioPath
             // Driving the domain from the arrivals, this side follows the peer: one block of buffering, no resampling.
             _receiveBuffers[i] = parameters.Drive
                 ? new ReceiveBuffer(receiveChannels[i], maxBlockFrames, maxBlockFrames)
-                : new ReceiveBuffer(receiveChannels[i], parameters.LatencyFrames, maxBlockFrames, sampleRate, parameters.DriftCompensation, parameters.Quality);
+                : new ReceiveBuffer(receiveChannels[i], parameters.LatencyFramesFor(maxBlockFrames), maxBlockFrames, sampleRate, parameters.DriftCompensation, parameters.Quality,
+                    parameters.AdaptiveJitterBuffer);
         }
 
-        double latencySeconds = parameters.LatencyFrames / sampleRate;
+        double latencySeconds = parameters.LatencyFramesFor(maxBlockFrames) / sampleRate;
         double reorderSeconds = Math.Clamp(latencySeconds / 2, 0.002, 0.1);
         double maxGapSeconds = Math.Max(1.0, 2.0 * parameters.TimeoutMs / 1000.0);
         _sender = new AudioSender(transport, consumers, sendChannels, atServer, parameters.MaxDatagramBytes, parameters.Chaos);
@@ -64,18 +65,19 @@ internal sealed class AudioPath
 
     /// <summary>
     /// Refuses a <see cref="SyfalaNodeParameters.LatencyFrames"/> below what the drift-following jitter buffer needs for
-    /// <paramref name="blockFrames"/>-frame blocks at the chosen quality (<see cref="ClockBridge.MinimumLatency"/>).
+    /// <paramref name="blockFrames"/>-frame blocks at the chosen quality (<see cref="ClockBridge.MinimumLatency"/>), when the
+    /// node receives <paramref name="receivedStreams"/> &gt; 0 streams.
     /// </summary>
     /// <exception cref="NodeException">The latency is too low; the message gives the minimum and how to lower it.</exception>
-    public static void CheckLatency(SyfalaNodeParameters parameters, int blockFrames)
+    public static void CheckLatency(SyfalaNodeParameters parameters, int blockFrames, int receivedStreams)
     {
-        if (!parameters.DriftCompensation || parameters.Drive)
+        if (!parameters.DriftCompensation || parameters.Drive || receivedStreams == 0)
         {
             return;
         }
 
         int minimum = ClockBridge.MinimumLatency(blockFrames, blockFrames, parameters.Quality);
-        if (parameters.LatencyFrames < minimum)
+        if (parameters.LatencyFramesFor(blockFrames) < minimum)
         {
             string lower = parameters.Quality == ResamplerQuality.Low
                 ? ""

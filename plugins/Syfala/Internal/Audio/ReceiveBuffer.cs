@@ -52,9 +52,10 @@ internal sealed class ReceiveBuffer
     /// <param name="sampleRate">Sample rate, Hz (used with drift compensation).</param>
     /// <param name="driftCompensation">Follow the peer's clock by adaptive resampling.</param>
     /// <param name="quality">The resampler's filter, with drift compensation.</param>
+    /// <param name="adaptiveLatency">With drift compensation: hold the least depth the arrival timing allows, <paramref name="targetFrames"/> at most.</param>
     /// <exception cref="ArgumentOutOfRangeException">With drift compensation, a target below the bridge's minimum (the message says it).</exception>
     public ReceiveBuffer(int channels, int targetFrames, int maxBlockFrames, double sampleRate = 48000, bool driftCompensation = false,
-        ResamplerQuality quality = ResamplerQuality.Medium)
+        ResamplerQuality quality = ResamplerQuality.Medium, bool adaptiveLatency = false)
     {
         _channels = channels;
         _targetFrames = targetFrames;
@@ -68,6 +69,7 @@ internal sealed class ReceiveBuffer
                 ConsumerBlockFrames = maxBlockFrames,
                 LatencyFrames = targetFrames,
                 Quality = quality,
+                AdaptiveLatency = adaptiveLatency,
             });
             _readBridge = _bridge;
             return;
@@ -83,6 +85,9 @@ internal sealed class ReceiveBuffer
 
     /// <summary>Target fill, frames.</summary>
     public int TargetFrames => _targetFrames;
+
+    /// <summary>The depth held now, frames: the bridge's (adaptive) target, else <see cref="TargetFrames"/>.</summary>
+    public double CurrentTargetFrames => Bridge?.TargetFrames ?? _targetFrames;
 
     /// <summary>The drift-compensating bridge, when this buffer follows the peer's clock (its fill, ratio in ppm).</summary>
     public ClockBridge? Bridge => Volatile.Read(ref _bridge);
@@ -140,6 +145,7 @@ internal sealed class ReceiveBuffer
             ConsumerBlockFrames = _maxBlockFrames,
             LatencyFrames = Math.Max(_targetFrames, minimum),
             Quality = current.Quality,
+            AdaptiveLatency = current.AdaptiveLatency,
         }));
     }
 

@@ -18,6 +18,7 @@ internal static class StatisticsSnapshot
             Volatile.Read(ref s.BadStream), Volatile.Read(ref s.LengthMismatch), Volatile.Read(ref s.Implausible), Volatile.Read(ref s.ControlDropped),
             s.JitterSeconds * 1000.0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].FillFrames : 0,
+            audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].CurrentTargetFrames : 0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].Bridge?.RatioPpm ?? 0 : 0,
             audio.Underflows, audio.SendOverflows,
             Volatile.Read(ref c.Dropped), Volatile.Read(ref c.DroppedPayloadBytes), Volatile.Read(ref c.Duplicated),

@@ -241,8 +241,8 @@ internal abstract class ControlPlane
         {
             ReceiveBuffer first = Audio.ReceiveBuffers[0];
             Logger.LogWarning(
-                "{Node}: {Count} jitter-buffer underflow(s) in the last {Seconds:F1} s (silence played; fill {Fill} frames, target {Target}, {Total} in all); raise latency_frames if they recur",
-                NodeId, underflows - _reportedUnderflows, (now - _underflowReportMs) / 1000.0, first.FillFrames, first.TargetFrames, underflows);
+                "{Node}: {Count} jitter-buffer underflow(s) in the last {Seconds:F1} s (silence played; fill {Fill} frames, target {Target:F0}, {Total} in all); raise latency_frames if they recur",
+                NodeId, underflows - _reportedUnderflows, (now - _underflowReportMs) / 1000.0, first.FillFrames, first.CurrentTargetFrames, underflows);
         }
 
         _reportedUnderflows = underflows;
