@@ -30,25 +30,18 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // worst phase between writes and reads — a read just before a write finds a whole producer block less than the
 // mean — so it holds one producer block more than a read needs. When the two sides keep a steady phase (clocks
 // within a few ppm), every read comes about the same time after the last write, and most of that block is wasted.
-// The adaptive target is what one read needs, plus AdaptiveMarginFrames, plus the time since the last write as
-// reads see it (at most one write's length), peak-held and released by one producer block per
-// AdaptiveReleaseSeconds. A read that finds the last write nearer than the guard counts as the worst phase (a whole
-// write): a little jitter could make the next write land after the next read. The guard is
-// AdaptiveMarginFrames, plus, when the producer runs slow (the learnt drift is negative, so writes creep towards the
-// reads), the distance the phase creeps in AdaptiveAnticipationSeconds: the target is raised well before a write
-// slips past a read. A write that comes later than the time since the last write (a network or scheduling delay)
-// is missed by a read: that read underflows, and the peak makes the target the worst phase at once, to come down
-// again over the next seconds. So adaptive trades an underflow now and then, on a loaded machine, for up to one
-// block less latency; the fixed target does not underflow on delays up to a block.
-// A thread that runs late (a loaded machine, a page fault) makes the fill jump by its delay for a few blocks, while
-// drift moves it by a fraction of a frame per block: the error given to the loop is limited to ± one producer plus
-// one consumer block, so a 50 ms stall nudges the ratio by a few hundred ppm instead of kicking it to its limit.
-//
-// Two nominal rates (a 48 kHz peer feeding a 44.1 kHz graph): the ring holds producer frames, so the fill,
-// the target and the extrapolation are counted at the producer's rate; the resampler's step is the nominal
-// ratio R0 = producer rate / consumer rate times the controller's 1 + drift, and its filter is stretched when
-// R0 > 1 so its cutoff sits at the consumer's half rate. The controller sees the error divided by R0 (in
-// consumer frames), which keeps its loop gains those of the unity case.
+// The adaptive target is what one read needs, plus AdaptiveMarginFrames, plus the depth reads have shown lately:
+// how far the frames a read finds fall below the mean fill — the time since the last write when writes are evenly
+// spaced, more when they come in bursts — peak-held and released by one producer block per AdaptiveReleaseSeconds.
+// A read that finds the last write nearer than the guard counts as missing it (the worst phase): a little jitter
+// could make the next write land after the next read. The guard is AdaptiveMarginFrames, plus, when the producer
+// runs slow (the learnt drift is negative, so writes creep towards the reads), the distance the phase creeps in
+// AdaptiveAnticipationSeconds: the target rises well before a write slips past a read. Rises are slewed (a block
+// per AdaptiveRiseSeconds) so the loop bends the ratio by a few hundred ppm, not thousands. A write that comes later
+// than its usual lead is missed by a read: that read underflows, and the bridge primes again at the worst phase's
+// target, to come down over the next seconds. So adaptive trades an underflow now and then, on a loaded machine,
+// for up to a block less latency with steady writes — and more latency, but no underflow, with writes in bursts,
+// which a fixed target at its minimum does not cover (it assumes evenly spaced writes).
 
 /// <summary>
 /// Carries audio from one clock domain to another: an SPSC ring plus an adaptive resampler on the consumer
@@ -104,7 +97,8 @@ public sealed class ClockBridge
     private double _smoothFill;
     private long _surplusSinceTicks = -1;
     private int _ringFill;
-    private double _gapPeak;
+    private double _depthPeak;
+    private double _meanFill;
     private double _target;
 
     /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
@@ -166,10 +160,10 @@ public sealed class ClockBridge
             // peak starts at a whole producer block (the worst phase) and comes down as reads show where writes land.
             _adaptive = true;
             _adaptiveBase = MinimumLatencyFrames - options.ProducerBlockFrames + AdaptiveMarginFrames;
-            _gapPeak = options.ProducerBlockFrames;
+            _depthPeak = options.ProducerBlockFrames;
             _releasePerConsumerFrame = options.ProducerBlockFrames / (AdaptiveReleaseSeconds * sampleRate);
             _risePerConsumerFrame = options.ProducerBlockFrames / (AdaptiveRiseSeconds * sampleRate);
-            _target = Math.Min(latency, _adaptiveBase + _gapPeak);
+            _target = Math.Min(latency, _adaptiveBase + _depthPeak);
         }
         int ringFrames = Math.Max(4 * latency, latency + (4 * (options.ProducerBlockFrames + _maxConsumerInputFrames)));
         (_producer, _consumer) = SpscRing.Create<float>(ringFrames * channels);
@@ -373,7 +367,7 @@ public sealed class ClockBridge
             long upTo = Volatile.Read(ref _resetPosition);
             _consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - _consumer.TotalRead, int.MaxValue));
             Volatile.Write(ref _priming, true);
-            _gapPeak = _producerBlockFrames; // a new session: where its writes land is not known yet
+            _depthPeak = _producerBlockFrames; // a new session: where its writes land is not known yet
         }
 
         int hl = _resampler.HalfLength;
@@ -406,6 +400,7 @@ public sealed class ClockBridge
 
             // The consumer may start well after the producer: drop the backlog so the fill starts at its target.
             Resync(ref ringFrames, ref fill);
+            _meanFill = fill;
             _staging.Clear(hl - 1);
             _surplusSinceTicks = -1;
             Volatile.Write(ref _priming, false);
@@ -430,7 +425,7 @@ public sealed class ClockBridge
         Publish(ringFrames, fill);
         if (_adaptive)
         {
-            Adapt(ahead, frames);
+            Adapt(fill, ahead, frames);
         }
 
         double error = Math.Clamp(fill - _target, -_errorLimit, _errorLimit);
@@ -474,18 +469,23 @@ public sealed class ClockBridge
         Volatile.Write(ref _outputFrames, _outputFrames + frames);
     }
 
-    // Adaptive target: ahead is the time since the last write, in producer frames, at most that write's length.
-    // Adaptive target while playing: a rise is slewed (the loop follows a ramp with a small ratio bend), a fall is
-    // the peak's release. Priming (after an underflow) goes straight to the peak's target.
-    private void Adapt(double ahead, int frames)
+    // Adaptive target, while playing (see the Design note). The depth of a read is how far the frames it finds
+    // (fill − ahead, ahead being the time since the last write, at most that write's length) fall below the mean fill
+    // over 0.1 s: ahead itself for evenly spaced writes; with writes in bursts the extrapolated fill dips between
+    // bursts too, and the depth counts that. A write nearer than the guard counts as missed: a whole write, as at the
+    // fixed target's worst phase. Priming (after an underflow) goes straight to the peak's target.
+    private void Adapt(double fill, double ahead, int frames)
     {
         double creep = Math.Max(0, -_controller.Drift) * ProducerSampleRate * AdaptiveAnticipationSeconds;
-        double gap = ahead < AdaptiveMarginFrames + creep ? _readStampLastWrite : ahead;
-        _gapPeak = Math.Max(gap, _gapPeak - (_releasePerConsumerFrame * frames));
+        _meanFill += (fill - _meanFill) * Math.Min(1, frames / (MeanFillSeconds * SampleRate));
+        double depth = _meanFill - fill + (ahead < AdaptiveMarginFrames + creep ? _readStampLastWrite : ahead);
+        _depthPeak = Math.Max(depth, _depthPeak - (_releasePerConsumerFrame * frames));
         Volatile.Write(ref _target, Math.Min(PeakTarget, _target + (_risePerConsumerFrame * frames)));
     }
 
-    private double PeakTarget => Math.Min(LatencyFrames, _adaptiveBase + _gapPeak);
+    private const double MeanFillSeconds = 0.1;
+
+    private double PeakTarget => Math.Min(LatencyFrames, _adaptiveBase + _depthPeak);
 
     // The consumer's position counts what the resampler still holds ahead of its read point.
     private double Fill(double ahead) =>
@@ -547,16 +547,16 @@ public sealed class ClockBridge
     }
 
     /// <summary>
-    /// Runs the producer and consumer paths of a scratch bridge (every quality) so that their code is compiled
+    /// Runs the producer and consumer paths of a scratch bridge (every quality, fixed and adaptive) so that their code is compiled
     /// before a real audio thread first needs it: a JIT pause in the first blocks would otherwise look like a
     /// stalled consumer. Audio thread: no (allocates).
     /// </summary>
     public static void WarmUpCode()
     {
-        foreach (ResamplerQuality quality in Enum.GetValues<ResamplerQuality>())
+        foreach ((ResamplerQuality quality, bool adaptive) in Enum.GetValues<ResamplerQuality>().SelectMany(q => new[] { (q, false), (q, true) }))
         {
             var time = new ManualTime();
-            var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64, Quality = quality }, time);
+            var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64, Quality = quality, AdaptiveLatency = adaptive }, time);
             var block = new AudioBuffer(2, 64);
             var interleaved = new float[128];
             for (int i = 0; i < 64; i++)

@@ -29,6 +29,12 @@ internal sealed class BridgeSimulation
 
     public int? LatencyFrames { get; init; }
 
+    /// <summary>
+    /// The producer's blocks arrive in pairs: every other write waits for the next one (a producer whose cycles run
+    /// back to back after a late one, as a loaded non-real-time JACK dummy driver's do).
+    /// </summary>
+    public bool PairedWrites { get; init; }
+
     /// <summary>The bridge's adaptive target (<see cref="ClockBridgeOptions.AdaptiveLatency"/>).</summary>
     public bool AdaptiveLatency { get; init; }
 
@@ -127,9 +133,11 @@ internal sealed class BridgeSimulation
         double ReadTime(double due) => due >= stallAt && due < stallEnd ? stallEnd : due;
         while (tp < end || tc < end)
         {
-            if (tp <= ReadTime(tc))
+            // A paired write is due one period minus a hair later, just before its partner.
+            double writeAt = PairedWrites && (phase / ProducerBlock) % 2 == 0 ? tp + (producerPeriod * 0.99) : tp;
+            if (writeAt <= ReadTime(tc))
             {
-                time.Nanoseconds = (long)tp;
+                time.Nanoseconds = (long)writeAt;
                 Span<float> s = src.GetChannel(0, ProducerBlock);
                 for (int i = 0; i < s.Length; i++)
                 {

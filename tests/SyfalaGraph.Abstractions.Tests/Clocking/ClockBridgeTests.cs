@@ -56,6 +56,25 @@ public class ClockBridgeTests
     }
 
     /// <summary>
+    /// Writes in pairs (every other block late by a period, then both at once): the fixed minimum, which assumes evenly
+    /// spaced writes, underflows; the adaptive target sees the reads' real depth and holds more, with no underflow.
+    /// </summary>
+    [Fact]
+    public void An_adaptive_target_covers_writes_that_come_in_pairs()
+    {
+        var fixedMinimum = new BridgeSimulation { ProducerPpm = 0, ConsumerPpm = 0, LatencyFrames = 146, PairedWrites = true, ReadPhase = 0.5 };
+        fixedMinimum.Run(seconds: 60, lockedAfterSeconds: 30);
+        var adaptive = new BridgeSimulation { ProducerPpm = 0, ConsumerPpm = 0, AdaptiveLatency = true, PairedWrites = true, ReadPhase = 0.5 };
+        adaptive.Run(seconds: 60, lockedAfterSeconds: 30);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"paired writes: fixed 146 underflows {fixedMinimum.UnderflowsAfterLock} after lock; adaptive target {adaptive.Bridge.TargetFrames:F1}, " +
+            $"mean fill {adaptive.MeanFillAfterLock:F1}, ring {adaptive.MinRingFillAfterLock}..{adaptive.MaxRingFillAfterLock}, underflows {adaptive.UnderflowsAfterLock} after lock");
+        Assert.True(fixedMinimum.UnderflowsAfterLock > 0);
+        Assert.Equal(0, adaptive.UnderflowsAfterLock);
+        Assert.True(adaptive.Bridge.TargetFrames > 146);
+    }
+
+    /// <summary>
     /// Adaptive target while the phase turns (20 ppm apart: a write crosses a read every 67 s; 40 ppm: every 33 s), with
     /// the producer slow (writes creep towards reads: the target must rise before one slips past) and fast: no
     /// underflow through several crossings, the ratio bent by at most a few hundred ppm (under a cent) while the target
@@ -122,11 +141,13 @@ public class ClockBridgeTests
         Assert.Equal(0, sim.Bridge.Overflows);
     }
 
-    [Fact]
-    public void Bridge_reads_and_writes_allocate_nothing_after_warm_up()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bridge_reads_and_writes_allocate_nothing_after_warm_up(bool adaptive)
     {
         var time = new VirtualTime();
-        var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64 }, time);
+        var bridge = new ClockBridge(2, 48000, new ClockBridgeOptions { ProducerBlockFrames = 64, ConsumerBlockFrames = 64, AdaptiveLatency = adaptive }, time);
         var src = new AudioBuffer(2, 64);
         var dst = new AudioBuffer(2, 64);
         long t = 0;
