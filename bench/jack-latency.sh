@@ -103,7 +103,9 @@ stop_case() {
     done
     for ((i = ${#LABELS[@]} - 1; i >= 0; i--)); do
         label=${LABELS[$i]}
-        [[ $label == jackd* ]] && stop_pid "${PID_OF[$label]}" TERM 5
+        # 15 s: a netmanager master waits 5 s for its vanished slave before it exits; a jackd killed instead leaves
+        # its entry in JACK's shared-memory registry, and after eight of those no server starts ("Too many servers").
+        [[ $label == jackd* ]] && stop_pid "${PID_OF[$label]}" TERM 15
     done
     local -a left=()
     local p
