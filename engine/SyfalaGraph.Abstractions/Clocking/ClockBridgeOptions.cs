@@ -18,8 +18,8 @@ public sealed record ClockBridgeOptions
     /// <summary>
     /// An adaptive jitter buffer: hold the least fill the write-to-read timing seen lately allows instead of
     /// <see cref="LatencyFrames"/>, which becomes the ceiling (see <see cref="ClockBridge.TargetFrames"/>). Saves up to one
-    /// producer block when writes land at a steady phase before reads (clocks within a few ppm); a write later than
-    /// the time since the last write makes one read underflow and raises the target at once.
+    /// producer block when writes land at a steady phase before reads (clocks within a few ppm); a write later than its
+    /// usual lead over the next read makes that read underflow, and the bridge primes again at the worst phase.
     /// </summary>
     public bool AdaptiveLatency { get; init; }
 

@@ -76,10 +76,11 @@ public abstract record SyfalaNodeParameters : NodeParameters
     /// <summary>
     /// How the drift-following jitter buffer sets its depth: <c>fixed</c> holds <see cref="LatencyFrames"/>, which covers
     /// the worst phase between arrivals and reads; <c>adaptive</c> holds the least depth the arrival timing seen lately
-    /// allows — a block plus the resampler's look-ahead plus the depth reads have shown (how far the frames a read finds
-    /// fall below the mean: the arrival-to-read time, more for arrivals in bursts), peak-held — with <see cref="LatencyFrames"/> as its ceiling (<see cref="ClockBridgeOptions.AdaptiveLatency"/>). Adaptive saves
-    /// up to a block per direction when the peers' clocks stay within a few ppm; an arrival delayed past a read then
-    /// costs one underflow. Needs <see cref="DriftCompensation"/>.
+    /// allows — a block plus the resampler's look-ahead plus the depth reads have shown (how far the frames a read
+    /// finds fall below the mean: the arrival-to-read time, more for arrivals in bursts), peak-held — with
+    /// <see cref="LatencyFrames"/> as its ceiling (<see cref="ClockBridgeOptions.AdaptiveLatency"/>). Adaptive saves up to
+    /// a block per direction when the peers' clocks stay within a few ppm; an arrival delayed past a read then costs
+    /// one underflow. Needs <see cref="DriftCompensation"/>.
     /// </summary>
     [Description("Jitter-buffer depth: 'fixed' (latency_frames, safe at any phase) or 'adaptive' (the least the arrival timing seen lately allows, latency_frames at most; a delayed arrival costs an underflow; needs drift_compensation).")]
     public string JitterBuffer { get; init; } = "fixed";
