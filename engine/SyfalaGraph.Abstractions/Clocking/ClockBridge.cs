@@ -36,7 +36,9 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // A read that finds the last write nearer than the guard counts as missing it (the worst phase): a little jitter
 // could make the next write land after the next read. The guard is AdaptiveMarginFrames, plus, when the producer
 // runs slow (the learnt drift is negative, so writes creep towards the reads), the distance the phase creeps in
-// AdaptiveAnticipationSeconds: the target rises well before a write slips past a read. Rises are slewed (a block
+// AdaptiveAnticipationSeconds: the target rises well before a write slips past a read. Clocks so far apart that the
+// phase sweeps a whole block within that time (133 ppm at 64 frames and 48 kHz) get the worst phase: there is
+// nothing the loop could follow there. Rises are slewed (a block
 // per AdaptiveRiseSeconds) so the loop bends the ratio by a few hundred ppm, not thousands. A write that comes later
 // than its usual lead is missed by a read: that read underflows, and the bridge primes again at the worst phase's
 // target, to come down over the next seconds. So adaptive trades an underflow now and then, on a loaded machine,
@@ -99,6 +101,7 @@ public sealed class ClockBridge
     private int _ringFill;
     private double _depthPeak;
     private double _meanFill;
+    private double _targetSlope;
     private double _target;
 
     /// <summary>Creates a bridge (allocates the ring, staging buffers and filter; not on the audio thread).</summary>
@@ -476,12 +479,22 @@ public sealed class ClockBridge
     // fixed target's worst phase. Priming (after an underflow) goes straight to the peak's target.
     private void Adapt(double fill, double ahead, int frames)
     {
-        double creep = Math.Max(0, -_controller.Drift) * ProducerSampleRate * AdaptiveAnticipationSeconds;
+        // The drift the phase moves by: the loop's learnt drift plus the slope of the target it follows (a rising target
+        // makes the loop read slower, which its integrator learns as drift; that part does not move the phase).
+        double drift = _controller.Drift + _targetSlope;
+        double creep = Math.Max(0, -drift) * ProducerSampleRate * AdaptiveAnticipationSeconds;
+        // Clocks far apart sweep the phase through a whole block in less than the anticipation time: nothing to gain
+        // that the loop could follow, so such a bridge holds the worst phase like a fixed one.
+        bool sweeping = Math.Abs(drift) * ProducerSampleRate * AdaptiveAnticipationSeconds >= _producerBlockFrames;
         _meanFill += (fill - _meanFill) * Math.Min(1, frames / (MeanFillSeconds * SampleRate));
-        double depth = _meanFill - fill + (ahead < AdaptiveMarginFrames + creep ? _readStampLastWrite : ahead);
+        double depth = _meanFill - fill + (sweeping || ahead < AdaptiveMarginFrames + creep ? _readStampLastWrite : ahead);
         _depthPeak = Math.Max(depth, _depthPeak - (_releasePerConsumerFrame * frames));
-        Volatile.Write(ref _target, Math.Min(PeakTarget, _target + (_risePerConsumerFrame * frames)));
+        double target = Math.Min(PeakTarget, _target + (_risePerConsumerFrame * frames));
+        _targetSlope += (((target - _target) / frames) - _targetSlope) * Math.Min(1, frames / (TargetSlopeSeconds * SampleRate));
+        Volatile.Write(ref _target, target);
     }
+
+    private const double TargetSlopeSeconds = 5;
 
     private const double MeanFillSeconds = 0.1;
 

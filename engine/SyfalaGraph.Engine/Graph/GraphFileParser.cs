@@ -15,7 +15,7 @@ public static partial class GraphFileParser
     private static readonly string[] TopKeys = ["version", "settings", "nodes", "links"];
     private static readonly string[] SettingKeys = ["sample_rate", "block_frames", "clock"];
     private static readonly string[] NodeKeys = ["type", "params", "clock"];
-    private static readonly string[] LinkKeys = ["link", "latency_frames", "quality"];
+    private static readonly string[] LinkKeys = ["link", "latency_frames", "quality", "jitter_buffer"];
 
     /// <summary>Parses <paramref name="text"/>; errors are added to <paramref name="errors"/>.</summary>
     /// <param name="text">The YAML text.</param>
@@ -242,9 +242,10 @@ public static partial class GraphFileParser
             YNode item = entry;
             int? latency = null;
             ResamplerQuality? quality = null;
+            bool adaptive = false;
             if (entry is YMapping options)
             {
-                // { link: a.out -> b.in, latency_frames: N, quality: q }: bridge options for a link between domains.
+                // { link: a.out -> b.in, latency_frames: N, quality: q, jitter_buffer: j }: bridge options for a link between domains.
                 CheckKeys(options, LinkKeys, "link key", errors);
                 item = options.Get("link") ?? new YScalar(options.Position, "", false, false);
                 if (options.Get("latency_frames") is { } lf)
@@ -270,11 +271,23 @@ public static partial class GraphFileParser
                         errors.Add(new GraphError(q.Position, "quality must be low, medium or high"));
                     }
                 }
+
+                if (options.Get("jitter_buffer") is { } j)
+                {
+                    if (j is YScalar { Quoted: false, Value: "fixed" or "adaptive" } js)
+                    {
+                        adaptive = js.Value == "adaptive";
+                    }
+                    else
+                    {
+                        errors.Add(new GraphError(j.Position, "jitter_buffer must be fixed (hold latency_frames) or adaptive (the least the timing allows, latency_frames at most)"));
+                    }
+                }
             }
 
             if (item is not YScalar s || s.IsNull || s.Value.Length == 0)
             {
-                errors.Add(new GraphError(item.Position, "a link is written 'node.port -> node.port' (optionally with [channel] on either side), or { link: 'node.port -> node.port', latency_frames: N, quality: low|medium|high }"));
+                errors.Add(new GraphError(item.Position, "a link is written 'node.port -> node.port' (optionally with [channel] on either side), or { link: 'node.port -> node.port', latency_frames: N, quality: low|medium|high, jitter_buffer: fixed|adaptive }"));
                 continue;
             }
 
@@ -292,7 +305,7 @@ public static partial class GraphFileParser
                 m.Groups[first].Value, m.Groups[first + 1].Value,
                 m.Groups[first + 2].Success ? int.Parse(m.Groups[first + 2].Value, CultureInfo.InvariantCulture) : null,
                 At(m.Groups[first]), At(m.Groups[first + 1]), m.Groups[first + 2].Success ? At(m.Groups[first + 2]) : At(m.Groups[first + 1]));
-            links.Add(new LinkDefinition(End(1), End(4), s.Position, latency, quality, entry.Position));
+            links.Add(new LinkDefinition(End(1), End(4), s.Position, latency, quality, entry.Position, adaptive));
         }
 
         return links;

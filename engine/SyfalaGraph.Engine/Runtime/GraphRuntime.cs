@@ -185,7 +185,7 @@ public sealed partial class GraphRuntime : IDisposable
             {
                 logger.LogInformation("{Count} clock domains: {Domains}; {Bridges} bridge(s): {Names}", graph.Domains.Count,
                     string.Join(", ", graph.Domains.Select(d => $"{d.Name} ({d.Nodes.Count} nodes, {rates[d.Index]} Hz)")), bridges.Length,
-                    string.Join(", ", bridges.Select(b => $"{b.Name} ({b.Bridge.LatencyFrames} frames, {b.Bridge.Quality.ToString().ToLowerInvariant()})")));
+                    string.Join(", ", bridges.Select(b => $"{b.Name} ({b.Bridge.LatencyFrames} frames{(b.Bridge.AdaptiveLatency ? " at most, adaptive" : "")}, {b.Bridge.Quality.ToString().ToLowerInvariant()})")));
             }
 
             return new GraphRuntime(graph, services, slots.ToArray(), bridges, domains, timeline, events, logger, services.GetService<IMeterFactory>());
@@ -481,10 +481,11 @@ public sealed partial class GraphRuntime : IDisposable
                 ConsumerBlockFrames = blocks[consumer],
                 LatencyFrames = withOptions?.LatencyFrames,
                 Quality = withOptions?.Quality ?? ResamplerQuality.Medium,
+                AdaptiveLatency = withOptions?.AdaptiveLatency ?? false,
                 ProducerSampleRate = rates[producer],
             };
             int channels = src.Outputs[link.SourcePort].Channels;
-            string key = $"{name}|{channels}|{options.ProducerBlockFrames}|{options.ConsumerBlockFrames}|{options.LatencyFrames}|{options.Quality}|{rates[producer]}|{rates[consumer]}";
+            string key = $"{name}|{channels}|{options.ProducerBlockFrames}|{options.ConsumerBlockFrames}|{options.LatencyFrames}|{options.Quality}|{options.AdaptiveLatency}|{rates[producer]}|{rates[consumer]}";
             BridgeLink? kept = previous.FirstOrDefault(b => b.Key == key);
             if (kept is not null)
             {

@@ -79,13 +79,33 @@ public static class GraphSchema
                     ["type"] = "array",
                     ["items"] = new JsonObject
                     {
-                        ["type"] = "string",
-                        ["pattern"] = @"^\s*[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?\s*->\s*[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?\s*$",
+                        // 'a.out -> b.in', or { link: 'a.out -> b.in', ...bridge options } for a link between clock domains.
+                        ["oneOf"] = new JsonArray(
+                            LinkText(),
+                            new JsonObject
+                            {
+                                ["type"] = "object",
+                                ["required"] = new JsonArray("link"),
+                                ["additionalProperties"] = false,
+                                ["properties"] = new JsonObject
+                                {
+                                    ["link"] = LinkText(),
+                                    ["latency_frames"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 1 << 20, ["description"] = "Bridge target (fixed) or ceiling (adaptive), frames." },
+                                    ["quality"] = new JsonObject { ["enum"] = new JsonArray("low", "medium", "high") },
+                                    ["jitter_buffer"] = new JsonObject { ["enum"] = new JsonArray("fixed", "adaptive") },
+                                },
+                            }),
                     },
                 },
             },
         };
     }
+
+    private static JsonObject LinkText() => new()
+    {
+        ["type"] = "string",
+        ["pattern"] = @"^\s*[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?\s*->\s*[A-Za-z_][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])?\s*$",
+    };
 
     /// <summary>The schema as indented JSON text.</summary>
     public static string ToJson(NodeTypeRegistry registry) =>

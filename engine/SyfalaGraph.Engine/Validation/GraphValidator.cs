@@ -94,7 +94,7 @@ public static class GraphValidator
             if (def.HasBridgeOptions && domainOf[src] == domainOf[dst])
             {
                 errors.Add(new GraphError(def.OptionsPosition,
-                    $"latency_frames and quality apply to a link between clock domains; {def.From.Node} and {def.To.Node} both run in domain '{assigned.Value.Domains[domainOf[src]].Name}'"));
+                    $"latency_frames, quality and jitter_buffer apply to a link between clock domains; {def.From.Node} and {def.To.Node} both run in domain '{assigned.Value.Domains[domainOf[src]].Name}'"));
             }
         }
 

@@ -75,17 +75,21 @@ public class ClockBridgeTests
     }
 
     /// <summary>
-    /// Adaptive target while the phase turns (20 ppm apart: a write crosses a read every 67 s; 40 ppm: every 33 s), with
+    /// Adaptive target while the phase turns (20 ppm apart: a write crosses a read every 67 s; 40 ppm: every 33 s; 100 ppm:
+    /// every 13 s, a sweep faster than the anticipation, so the worst phase is held), with
     /// the producer slow (writes creep towards reads: the target must rise before one slips past) and fast: no
     /// underflow through several crossings, the ratio bent by at most a few hundred ppm (under a cent) while the target
-    /// moves, and on average less latency than the fixed minimum.
+    /// moves, and on average less latency than the fixed minimum (146) — or, 100 ppm apart, than the worst phase's
+    /// target (146 + 8), which is all there is to gain when the phase turns that fast.
     /// </summary>
     [Theory]
-    [InlineData(-10, 10)]
-    [InlineData(10, -10)]
-    [InlineData(-20, 20)]
-    [InlineData(20, -20)]
-    public void An_adaptive_target_rises_before_a_creeping_write_slips_past_a_read(double producerPpm, double consumerPpm)
+    [InlineData(-10, 10, 146)]
+    [InlineData(10, -10, 146)]
+    [InlineData(-20, 20, 146)]
+    [InlineData(20, -20, 146)]
+    [InlineData(-50, 50, 154)]
+    [InlineData(50, -50, 154)]
+    public void An_adaptive_target_rises_before_a_creeping_write_slips_past_a_read(double producerPpm, double consumerPpm, double maxMeanFill)
     {
         var sim = new BridgeSimulation { ProducerPpm = producerPpm, ConsumerPpm = consumerPpm, AdaptiveLatency = true, ReadPhase = 0.1 };
         sim.Run(seconds: 400, lockedAfterSeconds: 40);
@@ -96,7 +100,7 @@ public class ClockBridgeTests
             $"peak ratio deviation {sim.PeakRatioDeviationAfterLockPpm:F0} ppm; THD+N {thd:F1} dB (last 0.5 s); underflows {sim.UnderflowsAfterLock} after lock");
         Assert.Equal(0, sim.UnderflowsAfterLock);
         Assert.Equal(0, sim.OverflowsAfterLock);
-        Assert.True(sim.MeanFillAfterLock < sim.Bridge.MinimumLatencyFrames, $"mean fill {sim.MeanFillAfterLock:F1}");
+        Assert.True(sim.MeanFillAfterLock < maxMeanFill, $"mean fill {sim.MeanFillAfterLock:F1}");
         Assert.True(sim.PeakRatioDeviationAfterLockPpm < 400, $"ratio bent by {sim.PeakRatioDeviationAfterLockPpm:F0} ppm");
     }
 

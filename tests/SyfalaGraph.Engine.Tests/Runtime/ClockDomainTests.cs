@@ -1,4 +1,5 @@
 using System.Globalization;
+using SyfalaGraph.Abstractions.Clocking;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Tests.TestNodes;
 using SyfalaGraph.Engine.Validation;
@@ -82,7 +83,7 @@ public class ClockDomainTests
     [InlineData("settings: { clock: offline }\nnodes:\n  a: { type: realtime.clock }\n", "4:14: node 'a' is a driver with its own clock, but the graph is clocked 'offline'")]
     [InlineData("settings: { clock: a }\nnodes:\n  a: { type: realtime.clock }\n  t: { type: tone, clock: aa }\n", "5:27: node 't': clock 'aa' is not a driver node (did you mean 'a'?)")]
     [InlineData("settings: { clock: a }\nnodes:\n  a: { type: realtime.clock, clock: a }\n", "4:37: node 'a' is a driver")]
-    [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, latency_frames: 512 }\n", "7:5: latency_frames and quality apply to a link between clock domains; t and g both run in domain 'realtime'")]
+    [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, latency_frames: 512 }\n", "7:5: latency_frames, quality and jitter_buffer apply to a link between clock domains; t and g both run in domain 'realtime'")]
     [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, quality: best }\n", "7:37: quality must be low, medium or high")]
     public void Domain_errors_are_precise(string body, string expected)
     {
@@ -107,6 +108,38 @@ public class ClockDomainTests
         using var services = TestGraphs.Services();
         var ex = Assert.Throws<GraphRuntimeException>(() => GraphRuntime.Create(g, services));
         Assert.Contains("latency_frames 100 is below the minimum of 146 frames", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>jitter_buffer: adaptive</c> on a link reaches its bridge (latency_frames its ceiling), and two drifting clocks
+    /// linked that way run clean: the tone arrives at the sender's frequency, nothing under- or overflows, nothing is
+    /// allocated. (The adaptive target's own behaviour is ClockBridgeTests'.)
+    /// </summary>
+    [Fact]
+    public void An_adaptive_link_reaches_its_bridge_and_runs_clean()
+    {
+        const double Seconds = 90;
+        ValidatedGraph g = TestGraphs.Load(TwoClocks(100, -100, Seconds)
+            .Replace("  - tone_a.out -> probe_b.in", "  - { link: tone_a.out -> probe_b.in, latency_frames: 300, jitter_buffer: adaptive }", StringComparison.Ordinal));
+        using var services = TestGraphs.Services();
+        using var runtime = GraphRuntime.Create(g, services, new RuntimeOptions { DurationSeconds = Seconds });
+        ClockBridge adaptive = runtime.Bridges.Single(b => b.Name.EndsWith("-> b", StringComparison.Ordinal)).Bridge;
+        ClockBridge fixedBridge = runtime.Bridges.Single(b => b.Name.EndsWith("-> a", StringComparison.Ordinal)).Bridge;
+        Assert.True(adaptive.AdaptiveLatency);
+        Assert.Equal(300, adaptive.LatencyFrames);
+        Assert.False(fixedBridge.AdaptiveLatency);
+        runtime.Start();
+        Assert.True(TestGraphs.WaitForEnd(runtime, 300), "the simulation did not finish in 5 min");
+        var probe = (ToneProbeNode)runtime.GetNode("probe_b");
+        double expected = 1000.0 / 48000 * (1 + 100e-6) / (1 - 100e-6);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"adaptive link: target {adaptive.TargetFrames:F1} (ceiling 300, fixed minimum {adaptive.MinimumLatencyFrames}); tone error {((probe.CyclesPerSample / expected) - 1) * 1e6:F3} ppm; " +
+            $"underflows {adaptive.Underflows}, overflows {adaptive.Overflows}");
+        Assert.Equal(0, adaptive.Underflows);
+        Assert.Equal(0, adaptive.Overflows);
+        Assert.InRange(adaptive.TargetFrames, adaptive.MinimumLatencyFrames - 64, adaptive.MinimumLatencyFrames + ClockBridge.AdaptiveMarginFrames);
+        Assert.InRange(Math.Abs((probe.CyclesPerSample / expected) - 1), 0, 1e-5);
+        Assert.All(runtime.Domains, d => Assert.Equal(0, d.AudioThreadAllocatedBytes));
     }
 
     /// <summary>
