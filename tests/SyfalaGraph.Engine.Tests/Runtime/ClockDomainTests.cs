@@ -85,6 +85,7 @@ public class ClockDomainTests
     [InlineData("settings: { clock: a }\nnodes:\n  a: { type: realtime.clock, clock: a }\n", "4:37: node 'a' is a driver")]
     [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, latency_frames: 512 }\n", "7:5: latency_frames, quality and jitter_buffer apply to a link between clock domains; t and g both run in domain 'realtime'")]
     [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, quality: best }\n", "7:37: quality must be low, medium or high")]
+    [InlineData("settings: { clock: realtime }\nnodes:\n  t: { type: tone }\n  g: { type: gain }\nlinks:\n  - { link: t.out -> g.in, jitter_buffer: elastic }\n", "7:43: jitter_buffer must be fixed (hold latency_frames) or adaptive")]
     public void Domain_errors_are_precise(string body, string expected)
     {
         IReadOnlyList<SyfalaGraph.Engine.Graph.GraphError> errors = TestGraphs.Errors("version: 1\n" + body);
