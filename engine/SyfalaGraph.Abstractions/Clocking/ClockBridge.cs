@@ -25,6 +25,15 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // consumer that catches up after a stall (reads back to back) gets its backlog played, not skipped: skipping it
 // would leave the fill that far below target once caught up. These are recoveries from faults, not steady state.
 // The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+// A thread that runs late (a loaded machine, a page fault) makes the fill jump by its delay for a few blocks, while
+// drift moves it by a fraction of a frame per block: the error given to the loop is limited to ± one producer plus
+// one consumer block, so a 50 ms stall nudges the ratio by a few hundred ppm instead of kicking it to its limit.
+//
+// Two nominal rates (a 48 kHz peer feeding a 44.1 kHz graph): the ring holds producer frames, so the fill,
+// the target and the extrapolation are counted at the producer's rate; the resampler's step is the nominal
+// ratio R0 = producer rate / consumer rate times the controller's 1 + drift, and its filter is stretched when
+// R0 > 1 so its cutoff sits at the consumer's half rate. The controller sees the error divided by R0 (in
+// consumer frames), which keeps its loop gains those of the unity case.
 //
 // Adaptive latency (ClockBridgeOptions.AdaptiveLatency, an adaptive jitter buffer): a fixed target must cover the
 // worst phase between writes and reads — a read just before a write finds a whole producer block less than the
@@ -38,10 +47,11 @@ namespace SyfalaGraph.Abstractions.Clocking;
 // runs slow (the learnt drift is negative, so writes creep towards the reads), the distance the phase creeps in
 // AdaptiveAnticipationSeconds: the target rises well before a write slips past a read. Clocks so far apart that the
 // phase sweeps a whole block within that time (133 ppm at 64 frames and 48 kHz) get the worst phase: there is
-// nothing the loop could follow there. Rises are slewed (a block
-// per AdaptiveRiseSeconds) so the loop bends the ratio by a few hundred ppm, not thousands. A write that comes later
-// than its usual lead is missed by a read: that read underflows, and the bridge primes again at the worst phase's
-// target, to come down over the next seconds. So adaptive trades an underflow now and then, on a loaded machine,
+// nothing the loop could follow there. Rises are slewed (a block per AdaptiveRiseSeconds) so the loop bends the
+// ratio by a few hundred ppm, not thousands; the drift that moves the phase is the loop's learnt drift plus the
+// slope of the target (a rising target makes the loop read slower, which its integrator would take for drift). A
+// write that comes later than its usual lead is missed by a read: that read underflows, and the bridge primes again
+// at the worst phase's target, to come down over the next seconds. So adaptive trades an underflow now and then, on a loaded machine,
 // for up to a block less latency with steady writes — and more latency, but no underflow, with writes in bursts,
 // which a fixed target at its minimum does not cover (it assumes evenly spaced writes).
 
@@ -192,7 +202,7 @@ public sealed class ClockBridge
     /// <summary>
     /// The fill the controller holds now, frames at <see cref="ProducerSampleRate"/>: <see cref="LatencyFrames"/>, or with
     /// <see cref="ClockBridgeOptions.AdaptiveLatency"/> what one read needs plus <see cref="AdaptiveMarginFrames"/> plus the
-    /// peak-held time since the producer's last write (see the class's Design note), at most <see cref="LatencyFrames"/>.
+    /// peak-held depth of reads below the mean fill (see the class's Design note), at most <see cref="LatencyFrames"/>.
     /// </summary>
     public double TargetFrames => Volatile.Read(ref _target);
 
