@@ -36,6 +36,8 @@ internal sealed class DomainCycle : IGraphCycle
     private long _allocatedAtWarmUp = -1;
     private long _allocatedLast;
     private long _allocatedOnEarlierThreads;
+    private long _allocatedAcrossCollections;
+    private int _collections;
     private long _warmUpAt = WarmUpBlocks;
     private int _threadId;
     private int _ended;
@@ -69,7 +71,10 @@ internal sealed class DomainCycle : IGraphCycle
 
     /// <summary>
     /// Bytes the audio thread allocated after warm-up (-1 before warm-up). When the driver moves to a new thread, the
-    /// old thread's figure is kept and the new thread is measured after its own warm-up.
+    /// old thread's figure is kept and the new thread is measured after its own warm-up. A block during which a garbage
+    /// collection ran (started by another thread) is left out: the collection retires this thread's allocation context,
+    /// and <see cref="GC.GetAllocatedBytesForCurrentThread"/> then counts the context's unused rest as allocated
+    /// (dotnet/coreclr#10207) — a few hundred bytes that were never allocated.
     /// </summary>
     public long AllocatedSinceWarmUp
     {
@@ -77,7 +82,8 @@ internal sealed class DomainCycle : IGraphCycle
         {
             long start = Volatile.Read(ref _allocatedAtWarmUp);
             long earlier = Volatile.Read(ref _allocatedOnEarlierThreads);
-            return start < 0 ? (earlier > 0 ? earlier : -1) : earlier + Volatile.Read(ref _allocatedLast) - start;
+            long across = Volatile.Read(ref _allocatedAcrossCollections);
+            return start < 0 ? (earlier > 0 ? earlier - across : -1) : earlier + Volatile.Read(ref _allocatedLast) - start - across;
         }
     }
 
@@ -181,6 +187,17 @@ internal sealed class DomainCycle : IGraphCycle
             }
 
             _threadId = thread;
+        }
+
+        int collections = GC.CollectionCount(0);
+        if (collections != _collections)
+        {
+            if (_allocatedAtWarmUp >= 0)
+            {
+                Volatile.Write(ref _allocatedAcrossCollections, _allocatedAcrossCollections + (allocated - _allocatedLast));
+            }
+
+            _collections = collections;
         }
 
         if (cycles == _warmUpAt)

@@ -178,6 +178,52 @@ public class GraphRuntimeTests
         Assert.Equal(0, rt.AudioThreadAllocatedBytes);
     }
 
+    /// <summary>
+    /// The same chain while another thread forces a garbage collection every millisecond: collections do not show as
+    /// audio-thread allocations. (A collection retires the thread's allocation context, which the per-thread counter
+    /// can report as allocated, dotnet/coreclr#10207; the runtime leaves blocks with a collection out.)
+    /// </summary>
+    [Fact]
+    public void Collections_started_by_other_threads_do_not_count_as_audio_thread_allocations()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            settings: { block_frames: 64 }
+            nodes:
+              tone:  { type: tone, params: { channels: 2 } }
+              noise: { type: tone, params: { waveform: noise, amplitude: 0.1 } }
+              gain:  { type: gain, params: { gain_db: -6 } }
+              mix:   { type: mix, params: { inputs: 2, gain_db: [0, -12] } }
+              meter: { type: meter, params: { window_ms: 10 } }
+              cap:   { type: test.capture, params: { channels: 2 } }
+            links:
+              - tone.out -> gain.in
+              - gain.out -> mix.in0
+              - noise.out -> mix.in1
+              - mix.out -> meter.in
+              - meter.out -> cap.in
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 40_000 * 64 / 48000.0 });
+        using var stop = new CancellationTokenSource();
+        int collections = GC.CollectionCount(0);
+        var collector = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                GC.Collect();
+                Thread.Sleep(1);
+            }
+        });
+        rt.Start();
+        collector.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 60));
+        stop.Cancel();
+        collector.Join();
+        rt.Stop();
+        Assert.True(GC.CollectionCount(0) - collections > 3, "the collector thread did not collect");
+        Assert.Equal(0, rt.AudioThreadAllocatedBytes);
+    }
+
     [Fact]
     public void Runtime_publishes_cycles_and_faults_on_the_SyfalaGraph_meter()
     {
