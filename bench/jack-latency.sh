@@ -364,39 +364,21 @@ syfala_split_graph() {
     [[ $latency == *:low* ]] && quality=low
     [[ $latency == *:adaptive* ]] && buffer=adaptive
     local jb="latency_frames: ${latency%%:*}, drift_compensation: $drift, quality: $quality, jitter_buffer: $buffer"
+    local name ins outs nodes links
     case $kind in
-        a-send) cat >"$file" <<EOF
-version: 1
-settings: { sample_rate: auto, clock: jack }
-nodes:
-  jack: { type: jack.client, params: { client_name: sg-send, inputs: 1, outputs: 0 } }
-  tx: { type: syfala.client, params: { server: 127.0.0.1:$port, outputs: [ { channels: 1 } ] } }
-links:
-  - jack.capture -> tx.in
-EOF
-        ;;
-        a-recv) cat >"$file" <<EOF
-version: 1
-settings: { sample_rate: auto, clock: jack }
-nodes:
-  jack: { type: jack.client, params: { client_name: sg-recv, inputs: 0, outputs: 1 } }
-  rx: { type: syfala.client, params: { server: 127.0.0.1:$port, inputs: [ { channels: 1 } ], $jb } }
-links:
-  - rx.out -> jack.playback
-EOF
-        ;;
-        b-loop) cat >"$file" <<EOF
-version: 1
-settings: { sample_rate: auto, clock: jack }
-nodes:
-  jack: { type: jack.client, params: { client_name: sg-loop, inputs: 1, outputs: 0 } }
-  rx: { type: syfala.server, params: { bind: 127.0.0.1:$port, outputs: [ { channels: 1, sample_type: f32 } ], $jb } }
-  tx: { type: syfala.server, params: { bind: 127.0.0.1:$port2, inputs: [ { channels: 1, sample_type: f32 } ] } }
-links:
-  - rx.out -> tx.in
-EOF
-        ;;
+        a-send)
+            name=sg-send ins=1 outs=0 links="jack.capture -> tx.in"
+            nodes="  tx: { type: syfala.client, params: { server: 127.0.0.1:$port, outputs: [ { channels: 1 } ] } }" ;;
+        a-recv)
+            name=sg-recv ins=0 outs=1 links="rx.out -> jack.playback"
+            nodes="  rx: { type: syfala.client, params: { server: 127.0.0.1:$port, inputs: [ { channels: 1 } ], $jb } }" ;;
+        b-loop)
+            name=sg-loop ins=1 outs=0 links="rx.out -> tx.in"
+            nodes="  rx: { type: syfala.server, params: { bind: 127.0.0.1:$port, outputs: [ { channels: 1, sample_type: f32 } ], $jb } }"
+            nodes+=$'\n'"  tx: { type: syfala.server, params: { bind: 127.0.0.1:$port2, inputs: [ { channels: 1, sample_type: f32 } ] } }" ;;
     esac
+    printf 'version: 1\nsettings: { sample_rate: auto, clock: jack }\nnodes:\n  jack: { type: jack.client, params: { client_name: %s, inputs: %s, outputs: %s } }\n%s\nlinks:\n  - %s\n' \
+        "$name" "$ins" "$outs" "$nodes" "$links" >"$file"
 }
 
 # Free-running, split: A sends with one graph and receives with another (two JACK clients, as zita-j2n / zita-n2j),

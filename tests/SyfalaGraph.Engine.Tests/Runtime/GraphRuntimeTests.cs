@@ -150,26 +150,28 @@ public class GraphRuntimeTests
         Assert.InRange(wall.Elapsed.TotalSeconds, 0.45, 2.0);
     }
 
+    private const string ToneGainMixMeterChain = """
+        version: 1
+        settings: { block_frames: 64 }
+        nodes:
+          tone:  { type: tone, params: { channels: 2 } }
+          noise: { type: tone, params: { waveform: noise, amplitude: 0.1 } }
+          gain:  { type: gain, params: { gain_db: -6 } }
+          mix:   { type: mix, params: { inputs: 2, gain_db: [0, -12] } }
+          meter: { type: meter, params: { window_ms: 10 } }
+          cap:   { type: test.capture, params: { channels: 2 } }
+        links:
+          - tone.out -> gain.in
+          - gain.out -> mix.in0
+          - noise.out -> mix.in1
+          - mix.out -> meter.in
+          - meter.out -> cap.in
+        """;
+
     [Fact]
     public void Tone_gain_mix_meter_chain_allocates_nothing_on_the_audio_thread_after_warm_up()
     {
-        ValidatedGraph g = TestGraphs.Load("""
-            version: 1
-            settings: { block_frames: 64 }
-            nodes:
-              tone:  { type: tone, params: { channels: 2 } }
-              noise: { type: tone, params: { waveform: noise, amplitude: 0.1 } }
-              gain:  { type: gain, params: { gain_db: -6 } }
-              mix:   { type: mix, params: { inputs: 2, gain_db: [0, -12] } }
-              meter: { type: meter, params: { window_ms: 10 } }
-              cap:   { type: test.capture, params: { channels: 2 } }
-            links:
-              - tone.out -> gain.in
-              - gain.out -> mix.in0
-              - noise.out -> mix.in1
-              - mix.out -> meter.in
-              - meter.out -> cap.in
-            """);
+        ValidatedGraph g = TestGraphs.Load(ToneGainMixMeterChain);
         using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 10_000 * 64 / 48000.0 });
         rt.Start();
         Assert.True(TestGraphs.WaitForEnd(rt, 60));
@@ -186,23 +188,7 @@ public class GraphRuntimeTests
     [Fact]
     public void Collections_started_by_other_threads_do_not_count_as_audio_thread_allocations()
     {
-        ValidatedGraph g = TestGraphs.Load("""
-            version: 1
-            settings: { block_frames: 64 }
-            nodes:
-              tone:  { type: tone, params: { channels: 2 } }
-              noise: { type: tone, params: { waveform: noise, amplitude: 0.1 } }
-              gain:  { type: gain, params: { gain_db: -6 } }
-              mix:   { type: mix, params: { inputs: 2, gain_db: [0, -12] } }
-              meter: { type: meter, params: { window_ms: 10 } }
-              cap:   { type: test.capture, params: { channels: 2 } }
-            links:
-              - tone.out -> gain.in
-              - gain.out -> mix.in0
-              - noise.out -> mix.in1
-              - mix.out -> meter.in
-              - meter.out -> cap.in
-            """);
+        ValidatedGraph g = TestGraphs.Load(ToneGainMixMeterChain);
         using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 40_000 * 64 / 48000.0 });
         using var stop = new CancellationTokenSource();
         int collections = GC.CollectionCount(0);
