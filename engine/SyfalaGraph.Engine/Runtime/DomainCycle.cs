@@ -173,7 +173,17 @@ internal sealed class DomainCycle : IGraphCycle
             }
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        // The counter and the collection count are read as a pair that no collection separates: one that ran between
+        // the two readings would put its jump in a block that is not left out.
+        int collections;
+        long allocated;
+        do
+        {
+            collections = GC.CollectionCount(0);
+            allocated = GC.GetAllocatedBytesForCurrentThread();
+        }
+        while (collections != GC.CollectionCount(0));
+
         int thread = Environment.CurrentManagedThreadId;
         if (thread != _threadId)
         {
@@ -189,7 +199,6 @@ internal sealed class DomainCycle : IGraphCycle
             _threadId = thread;
         }
 
-        int collections = GC.CollectionCount(0);
         if (collections != _collections)
         {
             if (_allocatedAtWarmUp >= 0)
