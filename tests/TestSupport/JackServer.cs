@@ -152,26 +152,41 @@ internal sealed class JackServer : IDisposable
         return (p.ExitCode, stdout.Result);
     }
 
-    /// <summary>Stops jackd by PID (SIGTERM, then SIGKILL after 5 s) and waits for it.</summary>
+    /// <summary>
+    /// Stops jackd by PID (SIGTERM, then SIGKILL after 5 s), waits for it, and removes the POSIX semaphores
+    /// (<c>/dev/shm/jack_sem.UID_SERVER_CLIENT</c>) that a client still open at the shutdown leaves behind.
+    /// </summary>
     public void Dispose()
     {
-        if (_process.HasExited)
+        if (!_process.HasExited)
         {
-            _process.Dispose();
-            return;
-        }
+            using (Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+            }
 
-        using (Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-        }
-
-        if (!_process.WaitForExit(5_000))
-        {
-            _process.Kill();
-            _process.WaitForExit(5_000);
+            if (!_process.WaitForExit(5_000))
+            {
+                _process.Kill();
+                _process.WaitForExit(5_000);
+            }
         }
 
         _process.Dispose();
+        foreach (string semaphore in Directory.GetFiles("/dev/shm", $"jack_sem.*_{Name}_*"))
+        {
+            try
+            {
+                File.Delete(semaphore); // sem_unlink: a process that still has it open keeps it
+            }
+            catch (IOException)
+            {
+                // gone already
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // another user's
+            }
+        }
     }
 
     /// <summary>
