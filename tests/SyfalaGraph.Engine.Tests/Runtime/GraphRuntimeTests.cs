@@ -182,8 +182,8 @@ public class GraphRuntimeTests
 
     /// <summary>
     /// The same chain while another thread forces a garbage collection every millisecond: collections do not show as
-    /// audio-thread allocations. (A collection retires the thread's allocation context, which the per-thread counter
-    /// can report as allocated, dotnet/coreclr#10207; the runtime leaves blocks with a collection out.)
+    /// audio-thread allocations (the per-thread counter is known to jump across collections, dotnet/coreclr#10207;
+    /// the runtime leaves blocks with a collection out).
     /// </summary>
     [Fact]
     public void Collections_started_by_other_threads_do_not_count_as_audio_thread_allocations()
