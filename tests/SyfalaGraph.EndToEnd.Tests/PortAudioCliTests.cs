@@ -76,6 +76,12 @@ public class PortAudioCliTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         Assert.Contains("PortAudio  [PortAudio]\n  problem: no devices found; host APIs: ", r.StdOut, StringComparison.Ordinal);
         AssertNoCrash(r);
+
+        // The probing of the missing card (alsa-lib) and of the missing JACK server (libjack) says nothing the listing
+        // does not: neither library's own lines reach stderr.
+        Assert.DoesNotContain("ALSA lib", r.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot connect to server", r.StdErr, StringComparison.Ordinal);
+        Assert.Contains("JACK  [Jack]\n  problem: JACK: no JACK server named 'sg-no-such-server' is running", r.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace SyfalaGraph.Plugins.Jack.Internal;
 
 /// <summary>
 /// Opens a JACK client without ever starting a server (<c>JackNoStartServer</c>) and turns a failure into a message
-/// with a hint. With no server name, libjack itself uses <c>JACK_DEFAULT_SERVER</c>, else "default". Audio thread: no.
+/// with a hint; what libjack prints meanwhile is captured (<see cref="LibjackOutput"/>), not sent to stderr. With no
+/// server name, libjack itself uses <c>JACK_DEFAULT_SERVER</c>, else "default". Audio thread: no.
 /// </summary>
 internal static unsafe class JackClientOpener
 {
@@ -24,24 +25,9 @@ internal static unsafe class JackClientOpener
     {
         NativeLibraries.EnsureJack();
         byte[] name = Utf8(clientName);
+        byte[]? server = string.IsNullOrEmpty(serverName) ? null : Utf8(serverName);
         int status = 0;
-        nint client;
-        fixed (byte* pName = name)
-        {
-            if (string.IsNullOrEmpty(serverName))
-            {
-                client = JackNative.ClientOpen(pName, JackNative.JackNoStartServer, &status);
-            }
-            else
-            {
-                byte[] server = Utf8(serverName);
-                fixed (byte* pServer = server)
-                {
-                    client = JackNative.ClientOpen(pName, JackNative.JackNoStartServer | JackNative.JackServerName, &status, pServer);
-                }
-            }
-        }
-
+        (nint client, string libjackSaid) = LibjackOutput.Capture(() => Open(name, server, out status));
         if (client != 0)
         {
             error = null;
@@ -50,11 +36,30 @@ internal static unsafe class JackClientOpener
 
         string server2 = EffectiveServerName(serverName);
         string start = server2 == "default" ? "jackd -d dummy -r 48000 -p 64" : $"jackd -n {server2} -d dummy -r 48000 -p 64";
+
+        // libjack's own lines only restate a missing server; for any other failure they are the detail worth keeping.
         error = (status & (JackNative.JackServerFailed | JackNative.JackServerError)) != 0 || status == (JackNative.JackFailure)
             ? $"no JACK server named '{server2}' is running ({JackNative.DescribeStatus(status)}); start one with `{start}` " +
               "(or `-d alsa` for a sound card), or set server_name / JACK_DEFAULT_SERVER to a running server"
-            : $"cannot open JACK client '{clientName}' on server '{server2}': {JackNative.DescribeStatus(status)}";
+            : $"cannot open JACK client '{clientName}' on server '{server2}': {JackNative.DescribeStatus(status)}" +
+              (libjackSaid.Length > 0 ? $" (libjack: {libjackSaid})" : "");
         return 0;
+    }
+
+    private static nint Open(byte[] clientName, byte[]? serverName, out int status)
+    {
+        int s = 0;
+        nint client;
+        fixed (byte* pName = clientName)
+        fixed (byte* pServer = serverName)
+        {
+            client = serverName is null
+                ? JackNative.ClientOpen(pName, JackNative.JackNoStartServer, &s)
+                : JackNative.ClientOpen(pName, JackNative.JackNoStartServer | JackNative.JackServerName, &s, pServer);
+        }
+
+        status = s;
+        return client;
     }
 
     /// <summary>A NUL-terminated UTF-8 copy of <paramref name="text"/>. Allocates.</summary>

@@ -63,6 +63,18 @@ internal static unsafe partial class JackNative
     [LibraryImport(Library, EntryPoint = "jack_client_open")]
     public static partial nint ClientOpen(byte* clientName, int options, int* status, byte* serverName);
 
+    /// <summary>
+    /// <c>void jack_set_error_function(void (*func)(const char*))</c>: where libjack's error lines go (process-wide);
+    /// null restores its default, which prints to stderr. jackd2 keeps the current one in the exported variable
+    /// <c>jack_error_callback</c>.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "jack_set_error_function")]
+    public static partial void SetErrorFunction(delegate* unmanaged[Cdecl]<byte*, void> function);
+
+    /// <summary><c>void jack_set_info_function(void (*func)(const char*))</c>: the same for its information lines (stdout by default; variable <c>jack_info_callback</c>).</summary>
+    [LibraryImport(Library, EntryPoint = "jack_set_info_function")]
+    public static partial void SetInfoFunction(delegate* unmanaged[Cdecl]<byte*, void> function);
+
     /// <summary><c>int jack_client_close(jack_client_t*)</c>: deactivates if needed; no callback runs after it returns.</summary>
     [LibraryImport(Library, EntryPoint = "jack_client_close")]
     public static partial int ClientClose(nint client);

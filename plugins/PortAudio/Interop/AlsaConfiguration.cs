@@ -53,6 +53,47 @@ internal static unsafe partial class AlsaConfiguration
             "(assertion 'devIdx < numDeviceNames' in pa_linux_alsa.c BuildDeviceList) when it lists its PCMs; add e.g. 'pcm.!default { type null }'";
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with alsa-lib's error output silenced, then puts back the handler that was there
+    /// (read from alsa-lib's variable <c>snd_lib_error</c> where exported; else its default, which prints to stderr:
+    /// Debian's libasound2 1.2.8 does not export it). What it silences: <c>Pa_Initialize</c> probes every PCM of the ALSA configuration, and on a machine
+    /// without a sound card alsa-lib prints some thirty "ALSA lib ... Unknown PCM cards.pcm.front" lines, which say only
+    /// that those PCMs are absent (they are left out of the device list). Without ALSA (not Linux, no libasound) it just
+    /// runs <paramref name="action"/>.
+    /// </summary>
+    public static T Quietly<T>(Func<T> action)
+    {
+        if (!OperatingSystem.IsLinux() || !NativeLibraryResolver.TryLoad(Library, out nint handle, out _))
+        {
+            return action();
+        }
+
+        nint previous = NativeLibrary.TryGetExport(handle, "snd_lib_error", out nint variable) ? *(nint*)variable : 0;
+        _ = SndLibErrorSetHandler(&Silent);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _ = SndLibErrorSetHandler((delegate* unmanaged[Cdecl]<byte*, int, byte*, int, byte*, void>)previous);
+        }
+    }
+
+    /// <summary>
+    /// An <c>snd_lib_error_handler_t</c>, <c>void (*)(const char* file, int line, const char* function, int err,
+    /// const char* fmt, ...)</c>: ignores its arguments, so the variadic rest (which SysV x64 and AArch64 Linux pass
+    /// after the fixed ones) is never read.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
+    private static void Silent(byte* file, int line, byte* function, int error, byte* format)
+    {
+    }
+
+    /// <summary><c>int snd_lib_error_set_handler(snd_lib_error_handler_t)</c>; null restores alsa-lib's default.</summary>
+    [LibraryImport(Library, EntryPoint = "snd_lib_error_set_handler")]
+    private static partial int SndLibErrorSetHandler(delegate* unmanaged[Cdecl]<byte*, int, byte*, int, byte*, void> handler);
+
     [LibraryImport(Library, EntryPoint = "snd_config_update")]
     private static partial int SndConfigUpdate();
 

@@ -56,7 +56,8 @@ internal static class NativeLibraries
                     throw new NodeException($"portaudio: not initialised: {abort}");
                 }
 
-                int error = PortAudioNative.Initialize();
+                // It probes every ALSA PCM and the JACK server: those libraries' own lines only restate the device list.
+                int error = AlsaConfiguration.Quietly(() => JackOutput.Quietly(PortAudioNative.Initialize));
                 if (error != PortAudioNative.paNoError)
                 {
                     throw new NodeException($"portaudio: Pa_Initialize failed: {PortAudioNative.ErrorText(error)}");
