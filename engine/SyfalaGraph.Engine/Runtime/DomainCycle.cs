@@ -38,6 +38,9 @@ internal sealed class DomainCycle : IGraphCycle
     private long _allocatedOnEarlierThreads;
     private long _allocatedAcrossCollections;
     private int _collections;
+    private long _allocatingBlocks;
+    private long _firstAllocationBytes;
+    private long _firstAllocationCycle;
     private long _warmUpAt = WarmUpBlocks;
     private int _threadId;
     private int _ended;
@@ -87,6 +90,15 @@ internal sealed class DomainCycle : IGraphCycle
             return start < 0 ? (earlier > 0 ? earlier - across : -1) : earlier + Volatile.Read(ref _allocatedLast) - start - across;
         }
     }
+
+    /// <summary>
+    /// Blocks after warm-up that allocated (counted in <see cref="AllocatedSinceWarmUp"/>). A steady-state allocation
+    /// shows in many blocks; a one-off (a lazy initialisation, or the counter's own jumps) in one.
+    /// </summary>
+    public long AllocatingBlocks => Volatile.Read(ref _allocatingBlocks);
+
+    /// <summary>The first allocating block after warm-up: its number (see <see cref="Cycles"/>) and its bytes; (0, 0) when none.</summary>
+    public (long Cycle, long Bytes) FirstAllocation => (Volatile.Read(ref _firstAllocationCycle), Volatile.Read(ref _firstAllocationBytes));
 
     public Schedule Schedule => Volatile.Read(ref _schedule);
 
@@ -208,6 +220,16 @@ internal sealed class DomainCycle : IGraphCycle
             }
 
             _collections = collections;
+        }
+        else if (_allocatedAtWarmUp >= 0 && allocated != _allocatedLast)
+        {
+            if (_allocatingBlocks == 0)
+            {
+                Volatile.Write(ref _firstAllocationBytes, allocated - _allocatedLast);
+                Volatile.Write(ref _firstAllocationCycle, cycles);
+            }
+
+            Volatile.Write(ref _allocatingBlocks, _allocatingBlocks + 1);
         }
 
         if (cycles == _warmUpAt)

@@ -38,6 +38,12 @@ public sealed class DomainRunner
     /// <summary>Bytes allocated on its audio thread after warm-up (-1 before warm-up).</summary>
     public long AudioThreadAllocatedBytes => Cycle.AllocatedSinceWarmUp;
 
+    /// <summary>Blocks after warm-up that allocated on its audio thread: a steady-state allocation shows in many, a one-off in one.</summary>
+    public long AudioThreadAllocatingBlocks => Cycle.AllocatingBlocks;
+
+    /// <summary>The first block after warm-up that allocated on its audio thread: block number and bytes; (0, 0) when none.</summary>
+    public (long Cycle, long Bytes) AudioThreadFirstAllocation => Cycle.FirstAllocation;
+
     /// <summary>Longest block after warm-up, microseconds.</summary>
     public double MaxCycleMicroseconds => Cycle.MaxCycleTicks * 1e6 / System.Diagnostics.Stopwatch.Frequency;
 

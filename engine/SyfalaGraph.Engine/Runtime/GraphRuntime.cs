@@ -102,6 +102,9 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Bytes allocated by the audio threads of every domain after warm-up (-1 before every domain warmed up).</summary>
     public long AudioThreadAllocatedBytes => _domains.Any(d => d.AudioThreadAllocatedBytes < 0) ? -1 : _domains.Sum(d => d.AudioThreadAllocatedBytes);
 
+    /// <summary>Blocks after warm-up that allocated, over every domain (a steady-state allocation shows in many, a one-off in one).</summary>
+    public long AudioThreadAllocatingBlocks => _domains.Sum(d => d.AudioThreadAllocatingBlocks);
+
     /// <summary>Duration of the last block's processing, in microseconds.</summary>
     public double LastCycleMicroseconds => _cycle.LastCycleTicks * 1e6 / Stopwatch.Frequency;
 

@@ -140,7 +140,7 @@ public class ClockDomainTests
         Assert.Equal(0, adaptive.Overflows);
         Assert.InRange(adaptive.TargetFrames, adaptive.MinimumLatencyFrames - 64, adaptive.MinimumLatencyFrames + ClockBridge.AdaptiveMarginFrames);
         Assert.InRange(Math.Abs((probe.CyclesPerSample / expected) - 1), 0, 1e-5);
-        Assert.All(runtime.Domains, d => Assert.Equal(0, d.AudioThreadAllocatedBytes));
+        Assert.All(runtime.Domains, d => AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name));
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ public class ClockDomainTests
             Assert.InRange(thd, -200, -90);
         }
 
-        Assert.All(runtime.Domains, d => Assert.Equal(0, d.AudioThreadAllocatedBytes));
+        Assert.All(runtime.Domains, d => AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name));
     }
 
     /// <summary>
@@ -217,7 +217,7 @@ public class ClockDomainTests
 
         foreach (DomainRunner d in runtime.Domains)
         {
-            Assert.Equal(0, d.AudioThreadAllocatedBytes);
+            AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name);
         }
 
         Assert.Equal(0, runtime.Xruns);

@@ -2,6 +2,7 @@ using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Tests.TestNodes;
 using SyfalaGraph.Engine.Validation;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Engine.Tests.Runtime;
 
@@ -177,7 +178,43 @@ public class GraphRuntimeTests
         Assert.True(TestGraphs.WaitForEnd(rt, 60));
         rt.Stop();
         Assert.Equal(10_000, rt.Cycles);
-        Assert.Equal(0, rt.AudioThreadAllocatedBytes);
+        AudioThreadAllocations.AssertNoSteadyStateAllocation(rt.AudioThreadAllocatedBytes, rt.AudioThreadAllocatingBlocks, "tone, gain, mix, meter");
+    }
+
+    /// <summary>
+    /// The measurement tells a one-off from a steady-state allocation: a node that allocates in one block after warm-up
+    /// shows as one allocating block (its number and size recorded), one that allocates in every block from some point
+    /// on shows in each of them.
+    /// </summary>
+    [Theory]
+    [InlineData("allocate_at_frames: [320000]", 1)]
+    [InlineData("allocate_from_frame: 320000", 1000)]
+    public void Allocations_on_the_audio_thread_are_counted_by_block(string allocate, long expectedBlocks)
+    {
+        ValidatedGraph g = TestGraphs.Load($$"""
+            version: 1
+            settings: { block_frames: 64 }
+            nodes:
+              src:  { type: test.counter }
+              pass: { type: test.pass, params: { {{allocate}} } }
+              cap:  { type: test.capture }
+            links:
+              - src.out -> pass.in
+              - pass.out -> cap.in
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 6000 * 64 / 48000.0 });
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 60));
+        rt.Stop();
+        DomainRunner domain = rt.Domains.Single();
+        long blocks = rt.AudioThreadAllocatingBlocks;
+
+        // Blocks during which a collection ran are left out (see DomainCycle.AllocatedSinceWarmUp); 424 KB of
+        // allocation starts some, so "every block" counts most of its 1000 blocks, not all.
+        Assert.InRange(blocks, expectedBlocks / 2, expectedBlocks);
+        Assert.InRange(rt.AudioThreadAllocatedBytes, blocks * 400, blocks * 512); // 100 floats: 424 B each
+        Assert.InRange(domain.AudioThreadFirstAllocation.Cycle, (320000 / 64) + 1, (320000 / 64) + 10); // the block from frame 320000 is number 5001
+        Assert.InRange(domain.AudioThreadFirstAllocation.Bytes, 400, 512);
     }
 
     /// <summary>
@@ -207,7 +244,7 @@ public class GraphRuntimeTests
         collector.Join();
         rt.Stop();
         Assert.True(GC.CollectionCount(0) - collections > 3, "the collector thread did not collect");
-        Assert.Equal(0, rt.AudioThreadAllocatedBytes);
+        AudioThreadAllocations.AssertNoSteadyStateAllocation(rt.AudioThreadAllocatedBytes, rt.AudioThreadAllocatingBlocks, "tone, gain, mix, meter");
     }
 
     [Fact]

@@ -53,19 +53,32 @@ public sealed record PassParameters : NodeParameters
 
     public long FaultFrame { get; init; } = -1;
 
+    /// <summary>Allocates 100 floats in the blocks that start at these frame times (an allocating node, for the measurement's tests).</summary>
+    public long[] AllocateAtFrames { get; init; } = [];
+
+    /// <summary>Allocates 100 floats in every block from this frame time on (-1: never).</summary>
+    public long AllocateFromFrame { get; init; } = -1;
+
     public override void DeclarePorts(PortLayout ports) =>
         ports.Input("in", ChannelCount.FromLinks).Output("out", ChannelCount.SameAs("in"));
 }
 
-/// <summary>Copies input to output; throws once the frame time reaches fault_frame (when set).</summary>
+/// <summary>Copies input to output; throws once the frame time reaches fault_frame (when set); allocates where asked.</summary>
 [NodeType("test.pass", typeof(PassParameters))]
 public sealed class PassNode(PassParameters p) : AudioNode
 {
+    public float[]? Allocated { get; private set; }
+
     public override void Process(in ProcessContext context)
     {
         if (p.FaultFrame >= 0 && context.FrameTime >= p.FaultFrame)
         {
             throw new InvalidOperationException("test fault");
+        }
+
+        if ((p.AllocateFromFrame >= 0 && context.FrameTime >= p.AllocateFromFrame) || Array.IndexOf(p.AllocateAtFrames, context.FrameTime) >= 0)
+        {
+            Allocated = new float[100];
         }
 
         for (int c = 0; c < context.InputBuffer(0).Channels; c++)
