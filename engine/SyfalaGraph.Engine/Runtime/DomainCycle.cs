@@ -76,9 +76,9 @@ internal sealed class DomainCycle : IGraphCycle
     /// Bytes the audio thread allocated after warm-up (-1 before warm-up). When the driver moves to a new thread, the
     /// old thread's figure is kept and the new thread is measured after its own warm-up. A block during which a garbage
     /// collection ran (started by another thread) is left out: <see cref="GC.GetAllocatedBytesForCurrentThread"/> is
-    /// known to jump across collections (dotnet/coreclr#10207), and twice a full suite run measured a few hundred bytes
-    /// here that no isolated run reproduces. A forced collection alone does not make .NET 10's counter jump, so this
-    /// guard is a precaution, not a proven fix.
+    /// known to jump across collections (dotnet/coreclr#10207). That is a precaution, not a proven fix: full suite runs
+    /// measured single blocks of 440 B to 8 KB that no isolated run reproduces, and forced or induced collections do not
+    /// make .NET 10's counter jump. <see cref="AllocatingBlocks"/> tells such a one-off from a steady-state allocation.
     /// </summary>
     public long AllocatedSinceWarmUp
     {
