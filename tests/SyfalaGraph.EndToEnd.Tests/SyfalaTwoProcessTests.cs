@@ -221,12 +221,21 @@ public sealed partial class SyfalaTwoProcessTests(ITestOutputHelper output)
             // more, and the client then reconnects again), and I/O runs after the last one.
             int connections = Regex.Count(client.Log, "client: connected to");
             Assert.True(connections >= 2, client.Log);
-            for (int i = 0; i < 200 && Regex.Count(client.Log, "client: IOStarted") < Regex.Count(client.Log, "client: connected to"); i++)
+
+            // One snapshot of the log per check: another reconnection may land between two readings.
+            bool ioAfterLastConnection = false;
+            for (int i = 0; i < 200 && !ioAfterLastConnection; i++)
             {
-                await Task.Delay(50, ct);
+                string log = client.Log;
+                int last = log.LastIndexOf("client: connected to", StringComparison.Ordinal);
+                ioAfterLastConnection = last >= 0 && log.IndexOf("client: IOStarted", last, StringComparison.Ordinal) > last;
+                if (!ioAfterLastConnection)
+                {
+                    await Task.Delay(50, ct);
+                }
             }
 
-            Assert.Equal(Regex.Count(client.Log, "client: connected to"), Regex.Count(client.Log, "client: IOStarted"));
+            Assert.True(ioAfterLastConnection, "no IOStarted after the last connection within 10 s:\n" + client.Log);
             await Task.Delay(500, ct); // let the new server's graph finish starting before it is interrupted
             Assert.Equal(0, again.StopWith("INT"));
         }
