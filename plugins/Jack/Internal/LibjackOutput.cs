@@ -35,8 +35,10 @@ internal static unsafe class LibjackOutput
     public static (nint Result, string Lines) Capture(Func<nint> open)
     {
         NativeLibraries.EnsureJack();
-        nint previousError = CurrentFunction("jack_error_callback");
-        nint previousInfo = CurrentFunction("jack_info_callback");
+        // Our own function as "previous" (left by an interleaved swap elsewhere, see the README) is not put back.
+        nint keep = (nint)(delegate* unmanaged[Cdecl]<byte*, void>)&Keep;
+        nint previousError = CurrentFunction("jack_error_callback") is var e && e != keep ? e : 0;
+        nint previousInfo = CurrentFunction("jack_info_callback") is var i && i != keep ? i : 0;
         Volatile.Write(ref _length, 0);
         JackNative.SetErrorFunction(&Keep);
         JackNative.SetInfoFunction(&Keep);
