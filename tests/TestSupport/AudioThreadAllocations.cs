@@ -2,8 +2,7 @@ namespace SyfalaGraph.Tests;
 
 /// <summary>
 /// The audio-thread allocation check of tests that run a real-time path for many blocks: after warm-up, nothing is
-/// allocated in steady state.
-/// One block may show a one-off. In full suite runs, never alone and never under forced or induced collections,
+/// allocated in steady state. One block may show a one-off. In full suite runs, never alone and never under forced or induced collections,
 /// single blocks measured 440, 528, 7704 and 8064 B: a lazy initialisation on first use, or a jump of the per-thread
 /// counter itself (<c>GC.GetAllocatedBytesForCurrentThread</c>, dotnet/coreclr#10207). An allocation of the audio
 /// path shows in every block that takes it, so in many.
