@@ -91,7 +91,8 @@ internal static class JackProcessClients
 
         lock (Gate)
         {
-            _ = JackNative.ClientClose(client);
+            // Closing a client whose server died makes libjack print "Server is not running": we have said so already.
+            _ = LibjackOutput.Capture(() => JackNative.ClientClose(client));
             Clients.Remove(client);
         }
     }

@@ -8,15 +8,15 @@ namespace SyfalaGraph.Plugins.Jack.Internal;
 
 // libjack prints what goes wrong inside jack_client_open itself: five lines per failed attempt when no server runs
 // ("Cannot connect to server socket err = No such file or directory", ...). A node waiting for its server to come back
-// tries four times a second, so those lines flooded stderr for as long as the server was down. Around each open,
-// libjack's error and information functions point here instead; the caller gets the lines and reports the failure in
-// its own words. Afterwards the functions that were there before are put back (libjack's own, or another library's,
+// tries four times a second, so those lines flooded stderr for as long as the server was down. Around each open and
+// each close (closing a dead server's client prints "Server is not running"), libjack's error and information
+// functions point here instead; the caller gets the lines and reports the failure in its own words. Afterwards the functions that were there before are put back (libjack's own, or another library's,
 // such as PortAudio's JACK host API), read from jackd2's exported variables jack_error_callback / jack_info_callback.
 // The callback may run on any libjack thread, including another client's process thread: it only copies bytes into a
 // fixed native buffer (no allocation, no lock, no managed object).
 
 /// <summary>
-/// Captures what libjack prints while a client is being opened (<c>jack_set_error_function</c>,
+/// Captures what libjack prints while a client is being opened or closed (<c>jack_set_error_function</c>,
 /// <c>jack_set_info_function</c>). One capture at a time: callers hold <see cref="JackProcessClients.Gate"/>.
 /// Audio thread: no (the captured callback itself is real-time safe).
 /// </summary>
@@ -29,10 +29,11 @@ internal static unsafe class LibjackOutput
     private static int _length;
 
     /// <summary>
-    /// Runs <paramref name="open"/> with libjack's output captured, then restores the previous output functions.
+    /// Runs <paramref name="call"/> (a <c>jack_client_open</c> or <c>jack_client_close</c>) with libjack's output
+    /// captured, then restores the previous output functions.
     /// </summary>
-    /// <returns>What <paramref name="open"/> returned, and the captured lines joined by "; " ("" when none).</returns>
-    public static (nint Result, string Lines) Capture(Func<nint> open)
+    /// <returns>What <paramref name="call"/> returned, and the captured lines joined by "; " ("" when none).</returns>
+    public static (nint Result, string Lines) Capture(Func<nint> call)
     {
         NativeLibraries.EnsureJack();
         // Our own function as "previous" (left by an interleaved swap elsewhere, see the README) is not put back.
@@ -45,7 +46,7 @@ internal static unsafe class LibjackOutput
         nint result;
         try
         {
-            result = open();
+            result = call();
         }
         finally
         {
