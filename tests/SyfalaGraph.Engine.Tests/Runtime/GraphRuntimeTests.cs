@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Tests.TestNodes;
@@ -271,11 +272,15 @@ public class GraphRuntimeTests
         Assert.True(TestGraphs.WaitForEnd(rt, 30));
         rt.Stop();
         var seen = new Dictionary<string, long>();
+
+        // This runtime's meter only: other tests' runtimes, alive in parallel, publish the same instruments on meters
+        // of the same name, each scoped by its own services' meter factory.
+        object factory = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         using var listener = new System.Diagnostics.Metrics.MeterListener
         {
             InstrumentPublished = (i, l) =>
             {
-                if (i.Meter.Name == "SyfalaGraph")
+                if (i.Meter.Name == "SyfalaGraph" && ReferenceEquals(i.Meter.Scope, factory))
                 {
                     l.EnableMeasurementEvents(i);
                 }
