@@ -23,7 +23,6 @@ internal static unsafe class JackClientOpener
     /// <exception cref="SyfalaGraph.Abstractions.Nodes.NodeException">libjack is missing (the message names the package).</exception>
     public static nint TryOpen(string clientName, string? serverName, out string? error)
     {
-        NativeLibraries.EnsureJack();
         byte[] name = Utf8(clientName);
         byte[]? server = string.IsNullOrEmpty(serverName) ? null : Utf8(serverName);
         int status = 0;

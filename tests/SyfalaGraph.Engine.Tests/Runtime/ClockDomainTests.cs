@@ -26,6 +26,9 @@ public class ClockDomainTests
           - tone_b.out -> probe_a.in
         """;
 
+    private static void AssertNoSteadyStateAllocation(GraphRuntime runtime) =>
+        Assert.All(runtime.Domains, d => AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name));
+
     [Fact]
     public void Validator_assigns_each_node_to_one_domain_and_bridges_the_links_between_them()
     {
@@ -140,7 +143,7 @@ public class ClockDomainTests
         Assert.Equal(0, adaptive.Overflows);
         Assert.InRange(adaptive.TargetFrames, adaptive.MinimumLatencyFrames - 64, adaptive.MinimumLatencyFrames + ClockBridge.AdaptiveMarginFrames);
         Assert.InRange(Math.Abs((probe.CyclesPerSample / expected) - 1), 0, 1e-5);
-        Assert.All(runtime.Domains, d => AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name));
+        AssertNoSteadyStateAllocation(runtime);
     }
 
     /// <summary>
@@ -177,7 +180,7 @@ public class ClockDomainTests
             Assert.InRange(thd, -200, -90);
         }
 
-        Assert.All(runtime.Domains, d => AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name));
+        AssertNoSteadyStateAllocation(runtime);
     }
 
     /// <summary>
@@ -215,10 +218,7 @@ public class ClockDomainTests
             Assert.InRange(thd, -200, -90);
         }
 
-        foreach (DomainRunner d in runtime.Domains)
-        {
-            AudioThreadAllocations.AssertNoSteadyStateAllocation(d.AudioThreadAllocatedBytes, d.AudioThreadAllocatingBlocks, "domain " + d.Domain.Name);
-        }
+        AssertNoSteadyStateAllocation(runtime);
 
         Assert.Equal(0, runtime.Xruns);
     }
