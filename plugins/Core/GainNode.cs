@@ -1,7 +1,7 @@
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
-using SyfalaGraph.Plugins.Core.Internal;
+using SyfalaGraph.Dsp.Levels;
 
 namespace SyfalaGraph.Plugins.Core;
 

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Numerics.Tensors;
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Nodes;
-using SyfalaGraph.Plugins.Core.Internal;
+using SyfalaGraph.Dsp.Levels;
 
 namespace SyfalaGraph.Plugins.Core;
 

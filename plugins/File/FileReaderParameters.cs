@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Dsp.Resampling;
 
 namespace SyfalaGraph.Plugins.File;
 
@@ -36,9 +37,12 @@ public sealed record FileReaderParameters : NodeParameters
     [Description("Start position in the file, in seconds; also where a loop restarts.")]
     public double StartS { get; init; }
 
-    /// <summary>The libsamplerate converter used when the file's rate differs from the graph's.</summary>
-    [Description("Sample-rate converter used when the file's rate differs from the graph's: best, medium, fastest, linear or zero_order_hold.")]
-    public ResampleQuality ResampleQuality { get; init; } = ResampleQuality.Medium;
+    /// <summary>
+    /// The libsamplerate converter used when the file's rate differs from the graph's, in the quality vocabulary the
+    /// clock bridges use: low (SRC_SINC_FASTEST), medium (SRC_SINC_MEDIUM_QUALITY) or high (SRC_SINC_BEST_QUALITY).
+    /// </summary>
+    [Description("Sample-rate converter used when the file's rate differs from the graph's: low, medium or high (libsamplerate's fastest, medium and best sinc).")]
+    public ResamplerQuality ResampleQuality { get; init; } = ResamplerQuality.Medium;
 
     /// <summary>Declares output <c>out</c> with the file's channel count (1 when the file cannot be read; <see cref="Validate"/> reports why).</summary>
     public override void DeclarePorts(PortLayout ports)

@@ -3,6 +3,7 @@ using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Plugins.File.Tests;
@@ -45,7 +46,7 @@ public sealed class FileReaderNodeTests
         Assert.Equal(48000, expectedRate);
         var sink = new RecordingEventSink();
         using FileReaderNode reader = NodeHarness.PreparedReader(
-            new FileReaderParameters { Path = TestAudio.SpeechWav, ResampleQuality = ResampleQuality.Best }, Block, sink.Writer("r"), offline: true);
+            new FileReaderParameters { Path = TestAudio.SpeechWav, ResampleQuality = ResamplerQuality.High }, Block, sink.Writer("r"), offline: true);
 
         float[] actual = NodeHarness.ReadAll(reader, 1, Block, offline: true, long.MaxValue, sink.Writer("r"));
 
@@ -110,7 +111,7 @@ public sealed class FileReaderNodeTests
         (float[] expected, _, _) = TestAudio.ReadWithSox(repeated);
         var sink = new RecordingEventSink();
         using FileReaderNode reader = NodeHarness.PreparedReader(
-            new FileReaderParameters { Path = clip, Loop = true, ResampleQuality = ResampleQuality.Best }, Block, sink.Writer("r"), offline: true);
+            new FileReaderParameters { Path = clip, Loop = true, ResampleQuality = ResamplerQuality.High }, Block, sink.Writer("r"), offline: true);
 
         float[] actual = NodeHarness.ReadAll(reader, 1, Block, offline: true, expected.Length - 2000, sink.Writer("r"));
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 
 namespace SyfalaGraph.Benchmarks.Clocking;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Plugins.File.Interop;
 using SyfalaGraph.Tests;
 

@@ -35,7 +35,7 @@ internal static class ValidateCommand
                 foreach (ResolvedLink l in g.Links.Where(g.IsBridged))
                 {
                     Console.WriteLine($"  bridge {l.Definition} ({g.DomainOf(g.Nodes[l.Source]).Name} -> {g.DomainOf(g.Nodes[l.Destination]).Name}, " +
-                        $"latency {(l.Definition.LatencyFrames is int lf ? lf + " frames" : "default")}, quality {(l.Definition.Quality ?? Abstractions.Clocking.ResamplerQuality.Medium).ToString().ToLowerInvariant()})");
+                        $"latency {(l.Definition.LatencyFrames is int lf ? lf + " frames" : "default")}, quality {(l.Definition.Quality ?? Dsp.Resampling.ResamplerQuality.Medium).ToString().ToLowerInvariant()})");
                 }
 
                 return ExitCodes.Success;

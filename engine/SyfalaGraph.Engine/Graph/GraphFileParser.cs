@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Engine.Yaml;
 
 namespace SyfalaGraph.Engine.Graph;

@@ -1,4 +1,5 @@
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 
 namespace SyfalaGraph.Engine.Graph;
 

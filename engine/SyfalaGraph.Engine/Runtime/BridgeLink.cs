@@ -1,5 +1,5 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
 
 namespace SyfalaGraph.Engine.Runtime;
 

@@ -1,5 +1,5 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
 using SyfalaGraph.Engine.Validation;
 
 namespace SyfalaGraph.Engine.Runtime;

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;
 using SyfalaGraph.Plugins.Syfala.Protocol;

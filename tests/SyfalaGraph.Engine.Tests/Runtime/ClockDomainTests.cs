@@ -1,5 +1,5 @@
 using System.Globalization;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Tests.TestNodes;
 using SyfalaGraph.Engine.Validation;

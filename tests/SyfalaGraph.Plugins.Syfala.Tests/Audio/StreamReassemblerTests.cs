@@ -1,5 +1,5 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 using SyfalaGraph.Plugins.Syfala.Internal.Audio;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
@@ -57,9 +57,9 @@ public sealed class StreamReassemblerTests
         }
 
         var wire = new byte[samples.Length * type.BytesPerSample()];
-        SampleFormatConverter.EncodeSamples(type, samples, wire);
+        SampleFormatConverter.EncodeSamples(type.ToSampleFormat(), samples, wire);
         var quantised = new float[samples.Length];
-        SampleFormatConverter.DecodeSamples(type, wire, quantised);
+        SampleFormatConverter.DecodeSamples(type.ToSampleFormat(), wire, quantised);
         return (quantised, wire);
     }
 

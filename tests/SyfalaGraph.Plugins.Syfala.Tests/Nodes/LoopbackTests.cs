@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using SyfalaGraph.Abstractions.Events;
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 using SyfalaGraph.Tests;
@@ -176,9 +176,9 @@ public sealed class LoopbackTests(ITestOutputHelper output)
             foreach ((float[] expectedSource, List<float> got, string way) in new[] { (source, atServer[s], "client → server"), (source.Select(v => -v).ToArray(), atClient[s], "server → client") })
             {
                 var wire = new byte[expectedSource.Length * types[s].BytesPerSample()];
-                SampleFormatConverter.EncodeSamples(types[s], expectedSource, wire);
+                SampleFormatConverter.EncodeSamples(types[s].ToSampleFormat(), expectedSource, wire);
                 var quantised = new float[expectedSource.Length];
-                SampleFormatConverter.DecodeSamples(types[s], wire, quantised);
+                SampleFormatConverter.DecodeSamples(types[s].ToSampleFormat(), wire, quantised);
                 float[] received = [.. got];
                 int first = Array.FindIndex(received, v => v != 0);
                 Assert.True(first >= 0, $"{types[s]} {way}: nothing arrived");

@@ -1,4 +1,5 @@
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Abstractions.Ports;

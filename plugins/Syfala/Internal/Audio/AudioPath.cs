@@ -1,7 +1,8 @@
 using System.Net;
 using System.Diagnostics;
 using System.Net.Sockets;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Rings;
 using SyfalaGraph.Plugins.Syfala.Internal.Control;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Rings;
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 using SyfalaGraph.Plugins.Syfala.Internal.Transport;
 using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
@@ -134,7 +134,7 @@ internal sealed class AudioSender : AudioThread
     {
         RingConsumer<float> ring = _rings[stream];
         int channels = _channels[stream];
-        SampleType type = session.SendFormats[stream].SampleType;
+        SampleFormat type = session.SendFormats[stream].SampleType.ToSampleFormat();
         int bytesPerFrame = channels * type.BytesPerSample();
         int framesPerDatagram = Math.Max(1, _payloadRoom / bytesPerFrame);
         RateConverter? converter = stream < session.SendConverters.Length ? session.SendConverters[stream] : null;
@@ -159,7 +159,7 @@ internal sealed class AudioSender : AudioThread
     }
 
     // At most one datagram's worth of frames, or one frame larger than a datagram (split).
-    private void SendFrames(int stream, AudioSession session, SampleType type, ReadOnlySpan<float> samples, int bytesPerFrame, long now)
+    private void SendFrames(int stream, AudioSession session, SampleFormat type, ReadOnlySpan<float> samples, int bytesPerFrame, long now)
     {
         int bytes = samples.Length / _channels[stream] * bytesPerFrame;
         if (bytes <= _payloadRoom)

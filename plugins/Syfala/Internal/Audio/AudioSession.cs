@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;

@@ -1,5 +1,6 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Rings;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;

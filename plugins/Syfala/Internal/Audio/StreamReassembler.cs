@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
@@ -38,7 +38,7 @@ internal sealed class StreamReassembler
     private int _recentCount;
     private int _recentNext;
     private int _pending;
-    private SampleType _type;
+    private SampleFormat _format;
     private int _bytesPerFrame;
     private int _framesPerChunk;
     private ulong _next;
@@ -88,7 +88,7 @@ internal sealed class StreamReassembler
     /// <param name="maxGapSeconds">Largest plausible jump ahead.</param>
     public void Reset(SampleType type, double sampleRate, double reorderSeconds, double maxGapSeconds)
     {
-        _type = type;
+        _format = type.ToSampleFormat();
         _bytesPerFrame = _channels * type.BytesPerSample();
         _framesPerChunk = _floats.Length / _channels;
         _next = 0;
@@ -306,7 +306,7 @@ internal sealed class StreamReassembler
     private void Emit(ReadOnlySpan<byte> wire, int frames)
     {
         Span<float> floats = _floats.AsSpan(0, frames * _channels);
-        SampleFormatConverter.DecodeSamples(_type, wire, floats);
+        SampleFormatConverter.DecodeSamples(_format, wire, floats);
         _output.Write(floats);
     }
 

@@ -1,6 +1,6 @@
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 
-namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
+namespace SyfalaGraph.Dsp.Tests.Formats;
 
 /// <summary>
 /// Reports which conversion path is live. In the child run of <see cref="HardwareIntrinsicsDisabledTests"/> it

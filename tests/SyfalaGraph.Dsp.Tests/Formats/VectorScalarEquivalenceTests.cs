@@ -1,7 +1,6 @@
-using SyfalaGraph.Plugins.Syfala.Formats;
-using SyfalaGraph.Plugins.Syfala.Protocol;
+using SyfalaGraph.Dsp.Formats;
 
-namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
+namespace SyfalaGraph.Dsp.Tests.Formats;
 
 /// <summary>
 /// The vector kernels must give the same bits as the scalar ones, on random and adversarial inputs (NaN, ±∞,
@@ -10,7 +9,7 @@ namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
 [Trait("Category", "Conversion")]
 public sealed class VectorScalarEquivalenceTests
 {
-    public static TheoryData<SampleType> AllTypes => [.. Enum.GetValues<SampleType>()];
+    public static TheoryData<SampleFormat> AllTypes => [.. Enum.GetValues<SampleFormat>()];
 
     private static float[] AdversarialFloats(int count, int seed)
     {
@@ -39,7 +38,7 @@ public sealed class VectorScalarEquivalenceTests
 
     [Theory]
     [MemberData(nameof(AllTypes))]
-    public void Vector_and_scalar_encoders_write_identical_bytes(SampleType type)
+    public void Vector_and_scalar_encoders_write_identical_bytes(SampleFormat type)
     {
         for (int n = 0; n < 70; n++)
         {
@@ -61,7 +60,7 @@ public sealed class VectorScalarEquivalenceTests
 
     [Theory]
     [MemberData(nameof(AllTypes))]
-    public void Vector_and_scalar_decoders_write_identical_floats(SampleType type)
+    public void Vector_and_scalar_decoders_write_identical_floats(SampleFormat type)
     {
         var random = new Random(5);
         for (int n = 0; n < 70; n++)
@@ -84,12 +83,12 @@ public sealed class VectorScalarEquivalenceTests
     }
 
     [Theory]
-    [InlineData(SampleType.I16, 2)]
-    [InlineData(SampleType.I24, 2)]
-    [InlineData(SampleType.F32, 2)]
-    [InlineData(SampleType.I32, 3)]
-    [InlineData(SampleType.U8, 2)]
-    public void Vector_and_scalar_interleaving_agree(SampleType type, int channels)
+    [InlineData(SampleFormat.I16, 2)]
+    [InlineData(SampleFormat.I24, 2)]
+    [InlineData(SampleFormat.F32, 2)]
+    [InlineData(SampleFormat.I32, 3)]
+    [InlineData(SampleFormat.U8, 2)]
+    public void Vector_and_scalar_interleaving_agree(SampleFormat type, int channels)
     {
         foreach (int frames in new[] { 0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 511, 512, 513, 4096 })
         {

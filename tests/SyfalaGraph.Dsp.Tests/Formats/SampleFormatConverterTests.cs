@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Plugins.Syfala.Formats;
-using SyfalaGraph.Plugins.Syfala.Protocol;
+using SyfalaGraph.Dsp.Formats;
 
-namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
+namespace SyfalaGraph.Dsp.Tests.Formats;
 
 /// <summary>
 /// Conversion semantics, through the public API (so they exercise whichever path this process uses: vector, or
@@ -12,20 +11,21 @@ namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
 [Trait("Category", "Conversion")]
 public sealed class SampleFormatConverterTests
 {
-    public static TheoryData<SampleType> AllTypes => [.. Enum.GetValues<SampleType>()];
+    public static TheoryData<SampleFormat> AllTypes => [.. Enum.GetValues<SampleFormat>()];
 
-    public static TheoryData<SampleType> NarrowIntegerTypes => [SampleType.U8, SampleType.I8, SampleType.U16, SampleType.I16, SampleType.U24, SampleType.I24];
+    public static TheoryData<SampleFormat> NarrowIntegerTypes => [SampleFormat.U8, SampleFormat.I8, SampleFormat.U16, SampleFormat.I16, SampleFormat.U24, SampleFormat.I24];
 
-    private static int Bits(SampleType t) => t.BitsPerSample();
+    private static int Bits(SampleFormat t) => t.BitsPerSample();
 
     /// <summary>Reads wire sample <paramref name="index"/> as a signed integer (offset removed for unsigned types).</summary>
-    private static long ReadSigned(SampleType type, ReadOnlySpan<byte> bytes, int index)
+    private static long ReadSigned(SampleFormat type, ReadOnlySpan<byte> bytes, int index)
     {
         int bps = type.BytesPerSample();
         ReadOnlySpan<byte> s = bytes.Slice(index * bps, bps);
         ulong raw = 0;
-        for (int i = bps - 1; i >= 0; i--)
+        for (int k = 0; k < bps; k++)
         {
+            int i = type.IsBigEndian() ? k : bps - 1 - k; // most significant byte first
             raw = (raw << 8) | s[i];
         }
 
@@ -40,7 +40,7 @@ public sealed class SampleFormatConverterTests
 
     [Theory]
     [MemberData(nameof(AllTypes))]
-    public void Round_trip_planar_stereo_preserves_channels_and_values(SampleType type)
+    public void Round_trip_planar_stereo_preserves_channels_and_values(SampleFormat type)
     {
         const int frames = 1037; // not a multiple of any vector width
         var random = new Random(42 + (int)type);
@@ -77,7 +77,7 @@ public sealed class SampleFormatConverterTests
 
     [Theory]
     [MemberData(nameof(NarrowIntegerTypes))]
-    public void Every_integer_code_survives_decode_then_encode_exactly(SampleType type)
+    public void Every_integer_code_survives_decode_then_encode_exactly(SampleFormat type)
     {
         int bits = Bits(type);
         int count = bits == 24 ? 1 << 17 : 1 << bits; // 24-bit: a spread sample of the codes
@@ -101,7 +101,7 @@ public sealed class SampleFormatConverterTests
 
     [Theory]
     [MemberData(nameof(NarrowIntegerTypes))]
-    public void Quantisation_is_within_half_an_lsb_and_decoding_is_exact_division(SampleType type)
+    public void Quantisation_is_within_half_an_lsb_and_decoding_is_exact_division(SampleFormat type)
     {
         int bits = Bits(type);
         double full = Math.Pow(2, bits - 1);
@@ -127,33 +127,33 @@ public sealed class SampleFormatConverterTests
     }
 
     [Theory]
-    [InlineData(SampleType.I16, 1.0f, 32767)]
-    [InlineData(SampleType.I16, -1.0f, -32768)]
-    [InlineData(SampleType.I16, 2.5f, 32767)]
-    [InlineData(SampleType.I16, -7f, -32768)]
-    [InlineData(SampleType.I16, float.PositiveInfinity, 32767)]
-    [InlineData(SampleType.I16, float.NegativeInfinity, -32768)]
-    [InlineData(SampleType.I16, float.NaN, 0)]
-    [InlineData(SampleType.I16, 0.5f / 32768, 0)]   // exactly half an LSB: round half to even → 0
-    [InlineData(SampleType.I16, 1.5f / 32768, 2)]   // 1.5 LSB → 2 (even)
-    [InlineData(SampleType.I16, -0.5f, -16384)]
-    [InlineData(SampleType.I8, 1.0f, 127)]
-    [InlineData(SampleType.I8, -1.0f, -128)]
-    [InlineData(SampleType.U8, 1.0f, 127)]
-    [InlineData(SampleType.U8, float.NaN, 0)]
-    [InlineData(SampleType.I24, 1.0f, 8388607)]
-    [InlineData(SampleType.I24, -1.0f, -8388608)]
-    [InlineData(SampleType.U24, -3f, -8388608)]
-    [InlineData(SampleType.I32, 1.0f, int.MaxValue)]
-    [InlineData(SampleType.I32, -1.0f, int.MinValue)]
-    [InlineData(SampleType.I32, 0.5f, 1 << 30)]
-    [InlineData(SampleType.U32, float.PositiveInfinity, int.MaxValue)]
-    [InlineData(SampleType.I32, float.NaN, 0)]
-    [InlineData(SampleType.I64, 1.0f, long.MaxValue)]
-    [InlineData(SampleType.I64, -1.0f, long.MinValue)]
-    [InlineData(SampleType.U64, 0.25f, 1L << 61)]
-    [InlineData(SampleType.I64, float.NaN, 0)]
-    public void Float_to_integer_rounds_to_nearest_even_and_clips(SampleType type, float x, long expected)
+    [InlineData(SampleFormat.I16, 1.0f, 32767)]
+    [InlineData(SampleFormat.I16, -1.0f, -32768)]
+    [InlineData(SampleFormat.I16, 2.5f, 32767)]
+    [InlineData(SampleFormat.I16, -7f, -32768)]
+    [InlineData(SampleFormat.I16, float.PositiveInfinity, 32767)]
+    [InlineData(SampleFormat.I16, float.NegativeInfinity, -32768)]
+    [InlineData(SampleFormat.I16, float.NaN, 0)]
+    [InlineData(SampleFormat.I16, 0.5f / 32768, 0)]   // exactly half an LSB: round half to even → 0
+    [InlineData(SampleFormat.I16, 1.5f / 32768, 2)]   // 1.5 LSB → 2 (even)
+    [InlineData(SampleFormat.I16, -0.5f, -16384)]
+    [InlineData(SampleFormat.I8, 1.0f, 127)]
+    [InlineData(SampleFormat.I8, -1.0f, -128)]
+    [InlineData(SampleFormat.U8, 1.0f, 127)]
+    [InlineData(SampleFormat.U8, float.NaN, 0)]
+    [InlineData(SampleFormat.I24, 1.0f, 8388607)]
+    [InlineData(SampleFormat.I24, -1.0f, -8388608)]
+    [InlineData(SampleFormat.U24, -3f, -8388608)]
+    [InlineData(SampleFormat.I32, 1.0f, int.MaxValue)]
+    [InlineData(SampleFormat.I32, -1.0f, int.MinValue)]
+    [InlineData(SampleFormat.I32, 0.5f, 1 << 30)]
+    [InlineData(SampleFormat.U32, float.PositiveInfinity, int.MaxValue)]
+    [InlineData(SampleFormat.I32, float.NaN, 0)]
+    [InlineData(SampleFormat.I64, 1.0f, long.MaxValue)]
+    [InlineData(SampleFormat.I64, -1.0f, long.MinValue)]
+    [InlineData(SampleFormat.U64, 0.25f, 1L << 61)]
+    [InlineData(SampleFormat.I64, float.NaN, 0)]
+    public void Float_to_integer_rounds_to_nearest_even_and_clips(SampleFormat type, float x, long expected)
     {
         // Run through a 37-sample block so both the vector body and the scalar tail see the value.
         var input = Enumerable.Repeat(x, 37).ToArray();
@@ -166,19 +166,19 @@ public sealed class SampleFormatConverterTests
     }
 
     [Theory]
-    [InlineData(SampleType.U8, "80")]
-    [InlineData(SampleType.U16, "0080")]
-    [InlineData(SampleType.U24, "000080")]
-    [InlineData(SampleType.U32, "00000080")]
-    [InlineData(SampleType.U64, "0000000000000080")]
-    [InlineData(SampleType.I8, "00")]
-    [InlineData(SampleType.I16, "0000")]
-    [InlineData(SampleType.I24, "000000")]
-    [InlineData(SampleType.I32, "00000000")]
-    [InlineData(SampleType.I64, "0000000000000000")]
-    [InlineData(SampleType.F32, "00000000")]
-    [InlineData(SampleType.F64, "0000000000000000")]
-    public void Silence_is_zero_for_signed_and_offset_binary_midpoint_for_unsigned(SampleType type, string silenceHex)
+    [InlineData(SampleFormat.U8, "80")]
+    [InlineData(SampleFormat.U16, "0080")]
+    [InlineData(SampleFormat.U24, "000080")]
+    [InlineData(SampleFormat.U32, "00000080")]
+    [InlineData(SampleFormat.U64, "0000000000000080")]
+    [InlineData(SampleFormat.I8, "00")]
+    [InlineData(SampleFormat.I16, "0000")]
+    [InlineData(SampleFormat.I24, "000000")]
+    [InlineData(SampleFormat.I32, "00000000")]
+    [InlineData(SampleFormat.I64, "0000000000000000")]
+    [InlineData(SampleFormat.F32, "00000000")]
+    [InlineData(SampleFormat.F64, "0000000000000000")]
+    public void Silence_is_zero_for_signed_and_offset_binary_midpoint_for_unsigned(SampleFormat type, string silenceHex)
     {
         var planar = new float[3 * 19]; // 3 channels × 19 frames of 0.0
         var bytes = new byte[SampleFormatConverter.GetByteCount(type, 3, 19)];
@@ -195,16 +195,64 @@ public sealed class SampleFormatConverterTests
     {
         float[] x = [0.5f, -1f / 8388608, -1f, 1f, 0x123456 / 8388608f, 0f, 0.25f, -0.25f];
         var bytes = new byte[x.Length * 3];
-        SampleFormatConverter.EncodeSamples(SampleType.I24, x, bytes);
+        SampleFormatConverter.EncodeSamples(SampleFormat.I24, x, bytes);
         Assert.Equal("000040" + "ffffff" + "000080" + "ffff7f" + "563412" + "000000" + "000020" + "0000e0", Convert.ToHexStringLower(bytes));
 
-        SampleFormatConverter.EncodeSamples(SampleType.U24, x, bytes);
+        SampleFormatConverter.EncodeSamples(SampleFormat.U24, x, bytes);
         Assert.Equal("0000c0" + "ffff7f" + "000000" + "ffffff" + "563492" + "000080" + "0000a0" + "000060", Convert.ToHexStringLower(bytes));
 
         byte[] wire = Convert.FromHexString("010080" + "ffff7f" + "000000" + "563412");
         var back = new float[4];
-        SampleFormatConverter.DecodeSamples(SampleType.I24, wire, back);
+        SampleFormatConverter.DecodeSamples(SampleFormat.I24, wire, back);
         Assert.Equal([-8388607f / 8388608, 8388607f / 8388608, 0f, 0x123456 / 8388608f], back);
+    }
+
+    [Theory]
+    [InlineData(SampleFormat.I16BigEndian)]
+    [InlineData(SampleFormat.I24BigEndian)]
+    [InlineData(SampleFormat.I32BigEndian)]
+    public void Big_endian_formats_are_the_little_endian_bytes_of_each_sample_reversed(SampleFormat type)
+    {
+        SampleFormat little = type.LittleEndianCounterpart();
+        int bps = type.BytesPerSample();
+        const int samples = 4099; // several stack chunks of the decoder and a ragged vector tail
+        var random = new Random(7);
+        var x = new float[samples];
+        for (int i = 0; i < samples; i++)
+        {
+            x[i] = (float)((random.NextDouble() * 2.2) - 1.1);
+        }
+
+        var le = new byte[samples * bps];
+        var be = new byte[samples * bps];
+        SampleFormatConverter.EncodeSamples(little, x, le);
+        SampleFormatConverter.EncodeSamples(type, x, be);
+        for (int i = 0; i < samples; i++)
+        {
+            Assert.Equal(le.AsSpan(i * bps, bps).ToArray().Reverse(), be.AsSpan(i * bps, bps).ToArray());
+        }
+
+        var fromLe = new float[samples];
+        var fromBe = new float[samples];
+        SampleFormatConverter.DecodeSamples(little, le, fromLe);
+        SampleFormatConverter.DecodeSamples(type, be, fromBe);
+        Assert.Equal(fromLe, fromBe);
+    }
+
+    [Fact]
+    public void Rtp_linear_formats_put_the_most_significant_byte_first()
+    {
+        float[] x = [0.5f, -1f, 1f, 0x123456 / 8388608f];
+        var l16 = new byte[x.Length * 2];
+        var l24 = new byte[x.Length * 3];
+        SampleFormatConverter.EncodeSamples(SampleFormat.I16BigEndian, x, l16);
+        SampleFormatConverter.EncodeSamples(SampleFormat.I24BigEndian, x, l24);
+        Assert.Equal("4000" + "8000" + "7fff" + "1234", Convert.ToHexStringLower(l16));
+        Assert.Equal("400000" + "800000" + "7fffff" + "123456", Convert.ToHexStringLower(l24));
+
+        var back = new float[2];
+        SampleFormatConverter.DecodeSamples(SampleFormat.I32BigEndian, Convert.FromHexString("c0000000" + "00000001"), back);
+        Assert.Equal([-0.5f, 1f / 2147483648f], back);
     }
 
     [Fact]
@@ -222,7 +270,7 @@ public sealed class SampleFormatConverterTests
         bits[2] = unchecked((int)0x8000_0000); // -0
         float[] planar = bits.Select(BitConverter.Int32BitsToSingle).ToArray();
         var bytes = new byte[planar.Length * 4];
-        SampleFormatConverter.Encode(SampleType.F32, planar, 555, 2, 555, bytes);
+        SampleFormatConverter.Encode(SampleFormat.F32, planar, 555, 2, 555, bytes);
         for (int f = 0; f < 555; f++)
         {
             Assert.Equal(bits[f], BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8 * f)));
@@ -230,7 +278,7 @@ public sealed class SampleFormatConverterTests
         }
 
         var back = new float[planar.Length];
-        SampleFormatConverter.Decode(SampleType.F32, bytes, 2, 555, back, 555);
+        SampleFormatConverter.Decode(SampleFormat.F32, bytes, 2, 555, back, 555);
         Assert.Equal(bits, back.Select(BitConverter.SingleToInt32Bits).ToArray());
     }
 
@@ -239,23 +287,23 @@ public sealed class SampleFormatConverterTests
     {
         float[] x = [0.1f, -1f, 3.5f, float.NaN];
         var bytes = new byte[x.Length * 8];
-        SampleFormatConverter.EncodeSamples(SampleType.F64, x, bytes);
+        SampleFormatConverter.EncodeSamples(SampleFormat.F64, x, bytes);
         Assert.Equal((double)0.1f, BinaryPrimitives.ReadDoubleLittleEndian(bytes));
         Assert.True(double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(24))));
 
         BinaryPrimitives.WriteDoubleLittleEndian(bytes, 0.1);
         var back = new float[x.Length];
-        SampleFormatConverter.DecodeSamples(SampleType.F64, bytes, back);
+        SampleFormatConverter.DecodeSamples(SampleFormat.F64, bytes, back);
         Assert.Equal(0.1f, back[0]);
         Assert.Equal(-1f, back[1]);
     }
 
     [Theory]
-    [InlineData(SampleType.I32)]
-    [InlineData(SampleType.U32)]
-    [InlineData(SampleType.I64)]
-    [InlineData(SampleType.U64)]
-    public void Wide_integers_keep_every_float_bit(SampleType type)
+    [InlineData(SampleFormat.I32)]
+    [InlineData(SampleFormat.U32)]
+    [InlineData(SampleFormat.I64)]
+    [InlineData(SampleFormat.U64)]
+    public void Wide_integers_keep_every_float_bit(SampleFormat type)
     {
         // Any float in [-1, 1) with |x| ≥ 2^-8 is k / 2^31 for an integer k: exact through 32 and 64 bits.
         var random = new Random(11);
@@ -286,19 +334,19 @@ public sealed class SampleFormatConverterTests
             }
         }
 
-        var bytes = new byte[SampleFormatConverter.GetByteCount(SampleType.I24, channels, frames)];
-        SampleFormatConverter.Encode(SampleType.I24, planar, stride, channels, frames, bytes);
+        var bytes = new byte[SampleFormatConverter.GetByteCount(SampleFormat.I24, channels, frames)];
+        SampleFormatConverter.Encode(SampleFormat.I24, planar, stride, channels, frames, bytes);
         for (int f = 0; f < frames; f += 7)
         {
             for (int c = 0; c < channels; c += Math.Max(1, channels / 5))
             {
-                long q = ReadSigned(SampleType.I24, bytes, (f * channels) + c);
+                long q = ReadSigned(SampleFormat.I24, bytes, (f * channels) + c);
                 Assert.Equal(((c * frames) + f) * 64L, q);
             }
         }
 
         var back = new float[channels * stride];
-        SampleFormatConverter.Decode(SampleType.I24, bytes, channels, frames, back, stride);
+        SampleFormatConverter.Decode(SampleFormat.I24, bytes, channels, frames, back, stride);
         for (int c = 0; c < channels; c++)
         {
             Assert.Equal(planar.AsSpan(c * stride, frames).ToArray(), back.AsSpan(c * stride, frames).ToArray());
@@ -312,20 +360,20 @@ public sealed class SampleFormatConverterTests
         var buffer = new AudioBuffer(4, 64);
         buffer.GetChannel(1, 64).Fill(0.25f);
         buffer.GetChannel(2, 64).Fill(-0.5f);
-        var bytes = new byte[SampleFormatConverter.GetByteCount(SampleType.I16, 2, 10)];
-        Assert.Equal(40, SampleFormatConverter.Encode(SampleType.I16, buffer, firstChannel: 1, channels: 2, firstFrame: 50, frames: 10, bytes));
+        var bytes = new byte[SampleFormatConverter.GetByteCount(SampleFormat.I16, 2, 10)];
+        Assert.Equal(40, SampleFormatConverter.Encode(SampleFormat.I16, buffer, firstChannel: 1, channels: 2, firstFrame: 50, frames: 10, bytes));
         Assert.Equal("0020" + "00c0", Convert.ToHexStringLower(bytes, 0, 4));
 
         var target = new AudioBuffer(4, 64);
-        SampleFormatConverter.Decode(SampleType.I16, bytes, 2, 10, target, firstChannel: 2, firstFrame: 5);
+        SampleFormatConverter.Decode(SampleFormat.I16, bytes, 2, 10, target, firstChannel: 2, firstFrame: 5);
         Assert.Equal(0.25f, target.GetChannel(2, 64)[5]);
         Assert.Equal(-0.5f, target.GetChannel(3, 64)[14]);
         Assert.Equal(0f, target.GetChannel(2, 64)[4]);
         Assert.Equal(0f, target.GetChannel(2, 64)[15]);
         Assert.Equal(0f, target.GetChannel(1, 64)[5]);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleType.I16, buffer, 3, 2, 0, 10, bytes));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleType.I16, buffer, 0, 2, 60, 10, bytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleFormat.I16, buffer, 3, 2, 0, 10, bytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleFormat.I16, buffer, 0, 2, 60, 10, bytes));
     }
 
     [Fact]
@@ -333,12 +381,12 @@ public sealed class SampleFormatConverterTests
     {
         var planar = new float[20];
         var bytes = new byte[80];
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleType.I16, planar, 10, 2, 11, bytes)); // stride < frames
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleType.I16, planar, 10, 3, 10, bytes)); // planar too short
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleType.F64, planar, 10, 2, 10, bytes)); // bytes too short
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Decode(SampleType.I16, bytes, 0, 10, planar, 10));
-        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Decode((SampleType)12, bytes, 1, 1, planar, 1));
-        Assert.Equal(0, SampleFormatConverter.Encode(SampleType.I16, planar, 10, 2, 0, bytes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleFormat.I16, planar, 10, 2, 11, bytes)); // stride < frames
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleFormat.I16, planar, 10, 3, 10, bytes)); // planar too short
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Encode(SampleFormat.F64, planar, 10, 2, 10, bytes)); // bytes too short
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Decode(SampleFormat.I16, bytes, 0, 10, planar, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SampleFormatConverter.Decode((SampleFormat)SampleFormatExtensions.Count, bytes, 1, 1, planar, 1));
+        Assert.Equal(0, SampleFormatConverter.Encode(SampleFormat.I16, planar, 10, 2, 0, bytes));
     }
 
     [Fact]
@@ -346,7 +394,7 @@ public sealed class SampleFormatConverterTests
     {
         var planar = new float[2 * 4096];
         var bytes = new byte[2 * 4096 * 8];
-        foreach (SampleType t in Enum.GetValues<SampleType>())
+        foreach (SampleFormat t in Enum.GetValues<SampleFormat>())
         {
             SampleFormatConverter.Encode(t, planar, 4096, 2, 4096, bytes);
             SampleFormatConverter.Decode(t, bytes, 2, 4096, planar, 4096);
@@ -355,9 +403,9 @@ public sealed class SampleFormatConverterTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int t = 0; t < 12; t++)
         {
-            SampleFormatConverter.Encode((SampleType)t, planar, 4096, 2, 4096, bytes);
-            SampleFormatConverter.Decode((SampleType)t, bytes, 2, 4096, planar, 4096);
-            SampleFormatConverter.Encode((SampleType)t, planar, 1365, 6, 1365, bytes);
+            SampleFormatConverter.Encode((SampleFormat)t, planar, 4096, 2, 4096, bytes);
+            SampleFormatConverter.Decode((SampleFormat)t, bytes, 2, 4096, planar, 4096);
+            SampleFormatConverter.Encode((SampleFormat)t, planar, 1365, 6, 1365, bytes);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

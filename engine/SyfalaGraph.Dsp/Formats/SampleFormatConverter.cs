@@ -2,10 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Plugins.Syfala.Internal;
-using SyfalaGraph.Plugins.Syfala.Protocol;
 
-namespace SyfalaGraph.Plugins.Syfala.Formats;
+namespace SyfalaGraph.Dsp.Formats;
 
 // Design: conversion is split in two steps that each vectorise well. (1) (De)interleaving moves float32 samples
 // between planar channels and one interleaved run (frame-major: L R L R …); stereo has a SIMD path (SSE unpack /
@@ -15,11 +13,14 @@ namespace SyfalaGraph.Plugins.Syfala.Formats;
 // directly into the wire bytes (the conversion is a bit copy). Vector and scalar kernels are written to give
 // bit-identical results: scaling is by powers of two (exact), rounding is to nearest-even in both (MathF.Round /
 // Vector128.Round), clamping happens on integral values, and NaN is zeroed first. The scalar kernels run when
-// Vector128 is not hardware accelerated (e.g. DOTNET_EnableHWIntrinsic=0) or on big-endian hosts.
+// Vector128 is not hardware accelerated (e.g. DOTNET_EnableHWIntrinsic=0) or on big-endian hosts. Big-endian formats
+// run the little-endian kernel and reverse each sample's bytes (SampleFormatConverter.ByteOrder.cs), so they give the
+// little-endian results bit for bit, in network byte order.
 
 /// <summary>
-/// Converts between planar float32 audio (the graph's format, full scale ±1.0) and Syfala wire samples: interleaved,
-/// packed, little-endian samples of any <see cref="SampleType"/> (SYFALA-WIRE.md, "StreamFormats").
+/// Converts between planar float32 audio (the graph's format, full scale ±1.0) and packed wire samples: interleaved,
+/// packed samples of any <see cref="SampleFormat"/> — the Syfala wire's twelve little-endian types
+/// (SYFALA-WIRE.md, "StreamFormats") and RTP's big-endian L16/L24/L32.
 /// </summary>
 /// <remarks>
 /// <para><b>Shapes.</b> Planar: <c>channels</c> runs of <c>frames</c> floats, channel <c>c</c> starting at
@@ -48,7 +49,7 @@ public static partial class SampleFormatConverter
 
     /// <summary>Wire bytes for <paramref name="frames"/> frames of <paramref name="channels"/> samples of <paramref name="type"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative counts, an undefined type, or a result above <see cref="int.MaxValue"/>.</exception>
-    public static int GetByteCount(SampleType type, int channels, int frames)
+    public static int GetByteCount(SampleFormat type, int channels, int frames)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(channels);
         ArgumentOutOfRangeException.ThrowIfNegative(frames);
@@ -64,7 +65,7 @@ public static partial class SampleFormatConverter
     /// <summary>
     /// Converts planar floats to interleaved wire bytes. Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="planar">Source: channel <c>c</c>, frame <c>f</c> at <c>c × channelStride + f</c>.</param>
     /// <param name="channelStride">Distance in floats between the starts of consecutive channels (≥ frames when channels &gt; 1).</param>
     /// <param name="channels">Channels per frame (≥ 1).</param>
@@ -72,7 +73,7 @@ public static partial class SampleFormatConverter
     /// <param name="destination">Receives <c>frames × channels</c> packed samples, frame-major.</param>
     /// <returns>Bytes written: <see cref="GetByteCount"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The shape does not fit <paramref name="planar"/> or <paramref name="destination"/>.</exception>
-    public static int Encode(SampleType type, ReadOnlySpan<float> planar, int channelStride, int channels, int frames, Span<byte> destination)
+    public static int Encode(SampleFormat type, ReadOnlySpan<float> planar, int channelStride, int channels, int frames, Span<byte> destination)
     {
         int bytes = ValidateShape(type, planar.Length, channelStride, channels, frames, destination.Length);
         EncodeCore(type, planar, channelStride, channels, frames, destination[..bytes], VectorEnabled);
@@ -83,7 +84,7 @@ public static partial class SampleFormatConverter
     /// Converts channels <paramref name="firstChannel"/> .. +<paramref name="channels"/> of <paramref name="source"/>,
     /// frames <paramref name="firstFrame"/> .. +<paramref name="frames"/>, to interleaved wire bytes. Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="source">Planar buffer (stride = its capacity).</param>
     /// <param name="firstChannel">First buffer channel; it becomes wire channel 0.</param>
     /// <param name="channels">Channels per wire frame (≥ 1).</param>
@@ -92,7 +93,7 @@ public static partial class SampleFormatConverter
     /// <param name="destination">Receives <c>frames × channels</c> packed samples, frame-major.</param>
     /// <returns>Bytes written.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The channel/frame range is outside the buffer, or <paramref name="destination"/> is too small.</exception>
-    public static int Encode(SampleType type, AudioBuffer source, int firstChannel, int channels, int firstFrame, int frames, Span<byte> destination)
+    public static int Encode(SampleFormat type, AudioBuffer source, int firstChannel, int channels, int firstFrame, int frames, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(source);
         ReadOnlySpan<float> planar = SliceBuffer(source, firstChannel, channels, firstFrame, frames);
@@ -102,7 +103,7 @@ public static partial class SampleFormatConverter
     /// <summary>
     /// Converts interleaved wire bytes to planar floats. Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="source"><c>frames × channels</c> packed samples, frame-major (extra bytes are ignored).</param>
     /// <param name="channels">Channels per frame (≥ 1).</param>
     /// <param name="frames">Frames to convert (≥ 0).</param>
@@ -110,7 +111,7 @@ public static partial class SampleFormatConverter
     /// <param name="channelStride">Distance in floats between the starts of consecutive channels (≥ frames when channels &gt; 1).</param>
     /// <returns>Bytes read: <see cref="GetByteCount"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The shape does not fit <paramref name="source"/> or <paramref name="planar"/>.</exception>
-    public static int Decode(SampleType type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int channelStride)
+    public static int Decode(SampleFormat type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int channelStride)
     {
         int bytes = ValidateShape(type, planar.Length, channelStride, channels, frames, source.Length);
         DecodeCore(type, source[..bytes], channels, frames, planar, channelStride, VectorEnabled);
@@ -121,7 +122,7 @@ public static partial class SampleFormatConverter
     /// Converts interleaved wire bytes into channels <paramref name="firstChannel"/> .. +<paramref name="channels"/>,
     /// frames <paramref name="firstFrame"/> .. +<paramref name="frames"/> of <paramref name="destination"/>. Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="source"><c>frames × channels</c> packed samples, frame-major.</param>
     /// <param name="channels">Channels per wire frame (≥ 1); wire channel 0 goes to <paramref name="firstChannel"/>.</param>
     /// <param name="frames">Frames to convert.</param>
@@ -130,7 +131,7 @@ public static partial class SampleFormatConverter
     /// <param name="firstFrame">First buffer frame written.</param>
     /// <returns>Bytes read.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The channel/frame range is outside the buffer, or <paramref name="source"/> is too short.</exception>
-    public static int Decode(SampleType type, ReadOnlySpan<byte> source, int channels, int frames, AudioBuffer destination, int firstChannel, int firstFrame)
+    public static int Decode(SampleFormat type, ReadOnlySpan<byte> source, int channels, int frames, AudioBuffer destination, int firstChannel, int firstFrame)
     {
         ArgumentNullException.ThrowIfNull(destination);
         Span<float> planar = SliceBuffer(destination, firstChannel, channels, firstFrame, frames);
@@ -141,12 +142,12 @@ public static partial class SampleFormatConverter
     /// Converts a contiguous run of floats (already interleaved, or mono) to packed wire samples, one per float.
     /// Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="samples">The samples, in wire order.</param>
     /// <param name="destination">At least <c>samples.Length × BytesPerSample</c> bytes.</param>
     /// <returns>Bytes written.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="destination"/> is too small.</exception>
-    public static int EncodeSamples(SampleType type, ReadOnlySpan<float> samples, Span<byte> destination)
+    public static int EncodeSamples(SampleFormat type, ReadOnlySpan<float> samples, Span<byte> destination)
     {
         int bytes = GetByteCount(type, 1, samples.Length);
         if (destination.Length < bytes)
@@ -162,12 +163,12 @@ public static partial class SampleFormatConverter
     /// Converts packed wire samples to a contiguous run of floats (interleaved order is kept), one per sample.
     /// Audio thread: yes.
     /// </summary>
-    /// <param name="type">Wire sample type.</param>
+    /// <param name="type">Wire sample format.</param>
     /// <param name="source">At least <c>samples.Length × BytesPerSample</c> bytes.</param>
     /// <param name="samples">Receives the samples.</param>
     /// <returns>Bytes read.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is too short.</exception>
-    public static int DecodeSamples(SampleType type, ReadOnlySpan<byte> source, Span<float> samples)
+    public static int DecodeSamples(SampleFormat type, ReadOnlySpan<byte> source, Span<float> samples)
     {
         int bytes = GetByteCount(type, 1, samples.Length);
         if (source.Length < bytes)
@@ -181,7 +182,7 @@ public static partial class SampleFormatConverter
 
     // ------------------------------------------------------------------ internals (tests call these with vector on/off)
 
-    internal static void EncodeCore(SampleType type, ReadOnlySpan<float> planar, int stride, int channels, int frames, Span<byte> destination, bool vector)
+    internal static void EncodeCore(SampleFormat type, ReadOnlySpan<float> planar, int stride, int channels, int frames, Span<byte> destination, bool vector)
     {
         if (channels == 1)
         {
@@ -189,7 +190,7 @@ public static partial class SampleFormatConverter
             return;
         }
 
-        if (type == SampleType.F32 && BitConverter.IsLittleEndian)
+        if (type == SampleFormat.F32 && BitConverter.IsLittleEndian)
         {
             Interleave(planar, stride, channels, 0, frames, MemoryMarshal.Cast<byte, float>(destination), vector);
             return;
@@ -213,7 +214,7 @@ public static partial class SampleFormatConverter
         }
     }
 
-    internal static void DecodeCore(SampleType type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int stride, bool vector)
+    internal static void DecodeCore(SampleFormat type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int stride, bool vector)
     {
         if (channels == 1)
         {
@@ -221,7 +222,7 @@ public static partial class SampleFormatConverter
             return;
         }
 
-        if (type == SampleType.F32 && BitConverter.IsLittleEndian)
+        if (type == SampleFormat.F32 && BitConverter.IsLittleEndian)
         {
             Deinterleave(MemoryMarshal.Cast<byte, float>(source), planar, stride, channels, 0, frames, vector);
             return;
@@ -246,7 +247,7 @@ public static partial class SampleFormatConverter
     }
 
     /// <summary>More channels than a scratch chunk holds: convert channel by channel, sample by sample.</summary>
-    private static void EncodeWide(SampleType type, ReadOnlySpan<float> planar, int stride, int channels, int frames, Span<byte> destination, bool vector)
+    private static void EncodeWide(SampleFormat type, ReadOnlySpan<float> planar, int stride, int channels, int frames, Span<byte> destination, bool vector)
     {
         int bps = type.BytesPerSample();
         for (int f = 0; f < frames; f++)
@@ -258,7 +259,7 @@ public static partial class SampleFormatConverter
         }
     }
 
-    private static void DecodeWide(SampleType type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int stride, bool vector)
+    private static void DecodeWide(SampleFormat type, ReadOnlySpan<byte> source, int channels, int frames, Span<float> planar, int stride, bool vector)
     {
         int bps = type.BytesPerSample();
         for (int f = 0; f < frames; f++)
@@ -271,7 +272,7 @@ public static partial class SampleFormatConverter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ValidateShape(SampleType type, int planarLength, int stride, int channels, int frames, int bytesLength)
+    private static int ValidateShape(SampleFormat type, int planarLength, int stride, int channels, int frames, int bytesLength)
     {
         if (channels < 1)
         {

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace SyfalaGraph.Plugins.Syfala.Formats;
+namespace SyfalaGraph.Dsp.Formats;
 
 /// <content>(De)interleaving of float32 samples: planar channels ↔ one frame-major run.</content>
 public static partial class SampleFormatConverter

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace SyfalaGraph.Plugins.Core.Internal;
+namespace SyfalaGraph.Dsp.Levels;
 
 // Design: a linear gain ramp shared by every channel of one signal path (gain, one mix input).
 //
@@ -19,7 +19,7 @@ namespace SyfalaGraph.Plugins.Core.Internal;
 /// A per-block linear gain ramp (no zipper noise on gain changes). One instance per signal path; audio
 /// thread: yes for <see cref="SetTarget"/>, <see cref="Advance"/>, <see cref="Apply"/> and <see cref="ApplyAdd"/>.
 /// </summary>
-internal sealed class GainRamp
+public sealed class GainRamp
 {
     private float[] _gains = [];
     private double _current = 1.0;

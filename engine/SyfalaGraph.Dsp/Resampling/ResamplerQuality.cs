@@ -1,4 +1,4 @@
-namespace SyfalaGraph.Abstractions.Clocking;
+namespace SyfalaGraph.Dsp.Resampling;
 
 /// <summary>
 /// Interpolation filter of a <see cref="PolyphaseResampler"/> (Kaiser-windowed sinc, symmetric about half the

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace SyfalaGraph.Abstractions.Clocking;
+namespace SyfalaGraph.Dsp.Resampling;
 
 // Design: a variable-ratio interpolator in the manner of zita-resampler's VResampler (F. Adriaensen): one
 // Kaiser-windowed sinc sampled at Phases + 1 fractional offsets, each row normalised to unity DC gain; an

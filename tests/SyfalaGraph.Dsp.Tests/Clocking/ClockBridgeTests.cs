@@ -1,8 +1,9 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Tests;
 
-namespace SyfalaGraph.Abstractions.Tests.Clocking;
+namespace SyfalaGraph.Dsp.Tests.Clocking;
 
 public class ClockBridgeTests
 {

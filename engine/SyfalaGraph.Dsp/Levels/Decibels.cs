@@ -1,7 +1,7 @@
-namespace SyfalaGraph.Plugins.Core.Internal;
+namespace SyfalaGraph.Dsp.Levels;
 
 /// <summary>Conversions between decibels and linear amplitude (20·log10). Audio thread: yes.</summary>
-internal static class Decibels
+public static class Decibels
 {
     /// <summary>The level reported for silence (and anything below it), in dB: 1e-10 linear.</summary>
     public const double FloorDb = -200.0;

@@ -1,7 +1,7 @@
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Tests;
 
-namespace SyfalaGraph.Abstractions.Tests.Clocking;
+namespace SyfalaGraph.Dsp.Tests.Clocking;
 
 public class RateConverterTests
 {

@@ -1,6 +1,6 @@
 using SyfalaGraph.Abstractions.Buffers;
 
-namespace SyfalaGraph.Abstractions.Clocking;
+namespace SyfalaGraph.Dsp.Resampling;
 
 // Design: a push-mode, fixed-ratio converter over the same PolyphaseResampler as the ClockBridge. Input frames are
 // appended to a planar history; every output whose read position has its whole filter support in the history is

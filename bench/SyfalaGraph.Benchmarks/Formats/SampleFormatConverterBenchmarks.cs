@@ -1,11 +1,10 @@
 using BenchmarkDotNet.Attributes;
-using SyfalaGraph.Plugins.Syfala.Formats;
-using SyfalaGraph.Plugins.Syfala.Protocol;
+using SyfalaGraph.Dsp.Formats;
 
-namespace SyfalaGraph.Benchmarks.Syfala;
+namespace SyfalaGraph.Benchmarks.Formats;
 
 /// <summary>
-/// Planar float32 ↔ interleaved wire samples, 2 channels × 4096 frames, per sample type, next to a plain copy of
+/// Planar float32 ↔ interleaved wire samples, 2 channels × 4096 frames, per sample format (the Syfala wire's twelve and RTP's big-endian three), next to a plain copy of
 /// the same number of wire bytes (the floor any conversion is measured against). Allocated must stay 0.
 /// </summary>
 [MemoryDiagnoser]
@@ -18,9 +17,10 @@ public class SampleFormatConverterBenchmarks
     private byte[] _wire = [];
     private byte[] _copy = [];
 
-    [Params(SampleType.U8, SampleType.I8, SampleType.U16, SampleType.I16, SampleType.U24, SampleType.I24,
-            SampleType.U32, SampleType.I32, SampleType.U64, SampleType.I64, SampleType.F32, SampleType.F64)]
-    public SampleType Type { get; set; }
+    [Params(SampleFormat.U8, SampleFormat.I8, SampleFormat.U16, SampleFormat.I16, SampleFormat.U24, SampleFormat.I24,
+            SampleFormat.U32, SampleFormat.I32, SampleFormat.U64, SampleFormat.I64, SampleFormat.F32, SampleFormat.F64,
+            SampleFormat.I16BigEndian, SampleFormat.I24BigEndian, SampleFormat.I32BigEndian)]
+    public SampleFormat Type { get; set; }
 
     [GlobalSetup]
     public void Setup()

@@ -1,4 +1,4 @@
-namespace SyfalaGraph.Abstractions.Tests.Clocking;
+namespace SyfalaGraph.Dsp.Tests.Clocking;
 
 /// <summary>A clock the test sets by hand, in nanoseconds.</summary>
 internal sealed class VirtualTime : TimeProvider

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using SyfalaGraph.Plugins.Syfala.Formats;
+using SyfalaGraph.Dsp.Formats;
 
-namespace SyfalaGraph.Plugins.Syfala.Tests.Formats;
+namespace SyfalaGraph.Dsp.Tests.Formats;
 
 /// <summary>
 /// Re-runs every <c>Category=Conversion</c> test in a child process with <c>DOTNET_EnableHWIntrinsic=0</c>, so the
@@ -22,7 +22,7 @@ public sealed partial class HardwareIntrinsicsDisabledTests
             return;
         }
 
-        string assembly = Path.Combine(AppContext.BaseDirectory, "SyfalaGraph.Plugins.Syfala.Tests.dll");
+        string assembly = Path.Combine(AppContext.BaseDirectory, "SyfalaGraph.Dsp.Tests.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

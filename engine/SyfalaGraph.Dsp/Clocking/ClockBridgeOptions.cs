@@ -1,4 +1,6 @@
-namespace SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Resampling;
+
+namespace SyfalaGraph.Dsp.Clocking;
 
 /// <summary>Settings of a <see cref="ClockBridge"/>.</summary>
 public sealed record ClockBridgeOptions

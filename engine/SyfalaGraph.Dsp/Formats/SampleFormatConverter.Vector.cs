@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace SyfalaGraph.Plugins.Syfala.Formats;
+namespace SyfalaGraph.Dsp.Formats;
 
 /// <content>
 /// Vector128 kernels (cross-platform System.Runtime.Intrinsics APIs: SSE/AVX on x64, AdvSimd on Arm64). Each one

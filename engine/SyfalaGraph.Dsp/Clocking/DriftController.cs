@@ -1,4 +1,4 @@
-namespace SyfalaGraph.Abstractions.Clocking;
+namespace SyfalaGraph.Dsp.Clocking;
 
 // Design: a second-order type-2 loop (PI controller after a one-pole low-pass), the structure of a
 // delay-locked loop. The plant is the bridge itself: the fill error e (frames) changes at

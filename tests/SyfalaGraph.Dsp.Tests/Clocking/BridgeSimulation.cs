@@ -1,8 +1,9 @@
 using SyfalaGraph.Abstractions.Buffers;
-using SyfalaGraph.Abstractions.Clocking;
+using SyfalaGraph.Dsp.Clocking;
+using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Tests;
 
-namespace SyfalaGraph.Abstractions.Tests.Clocking;
+namespace SyfalaGraph.Dsp.Tests.Clocking;
 
 /// <summary>
 /// Two clocks in virtual time, one writing a 1 kHz sine (in its own samples) into a <see cref="ClockBridge"/> and

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using SyfalaGraph.Plugins.Syfala.Protocol;
 
-namespace SyfalaGraph.Plugins.Syfala.Formats;
+namespace SyfalaGraph.Dsp.Formats;
 
 /// <content>
 /// Contiguous-run kernels: dispatch per sample type, and the scalar reference implementation that the vector
@@ -24,14 +23,20 @@ public static partial class SampleFormatConverter
     private const float MaxBelow2Pow31 = 2147483520f;
 
     /// <summary>Converts <c>src.Length</c> floats to packed samples; <c>dst.Length</c> is exactly src.Length × bytes per sample.</summary>
-    internal static void EncodeRun(SampleType type, ReadOnlySpan<float> src, Span<byte> dst, bool vector)
+    internal static void EncodeRun(SampleFormat type, ReadOnlySpan<float> src, Span<byte> dst, bool vector)
     {
+        if (type.IsBigEndian())
+        {
+            EncodeRunBigEndian(type, src, dst, vector);
+            return;
+        }
+
         int done = 0;
         switch (type)
         {
-            case SampleType.U8:
-            case SampleType.I8:
-                sbyte flip8 = type == SampleType.U8 ? sbyte.MinValue : (sbyte)0;
+            case SampleFormat.U8:
+            case SampleFormat.I8:
+                sbyte flip8 = type == SampleFormat.U8 ? sbyte.MinValue : (sbyte)0;
                 if (vector)
                 {
                     done = EncodeInt8Vector(src, dst, flip8);
@@ -39,9 +44,9 @@ public static partial class SampleFormatConverter
 
                 EncodeInt8Scalar(src, dst, flip8, done);
                 break;
-            case SampleType.U16:
-            case SampleType.I16:
-                short flip16 = type == SampleType.U16 ? short.MinValue : (short)0;
+            case SampleFormat.U16:
+            case SampleFormat.I16:
+                short flip16 = type == SampleFormat.U16 ? short.MinValue : (short)0;
                 if (vector)
                 {
                     done = EncodeInt16Vector(src, dst, flip16);
@@ -49,9 +54,9 @@ public static partial class SampleFormatConverter
 
                 EncodeInt16Scalar(src, dst, flip16, done);
                 break;
-            case SampleType.U24:
-            case SampleType.I24:
-                int flip24 = type == SampleType.U24 ? 0x80_0000 : 0;
+            case SampleFormat.U24:
+            case SampleFormat.I24:
+                int flip24 = type == SampleFormat.U24 ? 0x80_0000 : 0;
                 if (vector)
                 {
                     done = EncodeInt24Vector(src, dst, flip24);
@@ -59,9 +64,9 @@ public static partial class SampleFormatConverter
 
                 EncodeInt24Scalar(src, dst, flip24, done);
                 break;
-            case SampleType.U32:
-            case SampleType.I32:
-                int flip32 = type == SampleType.U32 ? int.MinValue : 0;
+            case SampleFormat.U32:
+            case SampleFormat.I32:
+                int flip32 = type == SampleFormat.U32 ? int.MinValue : 0;
                 if (vector)
                 {
                     done = EncodeInt32Vector(src, dst, flip32);
@@ -69,11 +74,11 @@ public static partial class SampleFormatConverter
 
                 EncodeInt32Scalar(src, dst, flip32, done);
                 break;
-            case SampleType.U64:
-            case SampleType.I64:
-                EncodeInt64Scalar(src, dst, type == SampleType.U64 ? long.MinValue : 0);
+            case SampleFormat.U64:
+            case SampleFormat.I64:
+                EncodeInt64Scalar(src, dst, type == SampleFormat.U64 ? long.MinValue : 0);
                 break;
-            case SampleType.F32:
+            case SampleFormat.F32:
                 if (BitConverter.IsLittleEndian)
                 {
                     MemoryMarshal.AsBytes(src).CopyTo(dst);
@@ -87,7 +92,7 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.F64:
+            case SampleFormat.F64:
                 for (int i = 0; i < src.Length; i++)
                 {
                     BinaryPrimitives.WriteDoubleLittleEndian(dst[(8 * i)..], src[i]);
@@ -95,20 +100,26 @@ public static partial class SampleFormatConverter
 
                 break;
             default:
-                Internal.ThrowHelper.ThrowUndefinedSampleType(type);
+                ThrowHelper.ThrowUndefinedFormat(type);
                 break;
         }
     }
 
     /// <summary>Converts <c>dst.Length</c> packed samples to floats; <c>src.Length</c> is exactly dst.Length × bytes per sample.</summary>
-    internal static void DecodeRun(SampleType type, ReadOnlySpan<byte> src, Span<float> dst, bool vector)
+    internal static void DecodeRun(SampleFormat type, ReadOnlySpan<byte> src, Span<float> dst, bool vector)
     {
+        if (type.IsBigEndian())
+        {
+            DecodeRunBigEndian(type, src, dst, vector);
+            return;
+        }
+
         int done = 0;
         switch (type)
         {
-            case SampleType.U8:
-            case SampleType.I8:
-                sbyte flip8 = type == SampleType.U8 ? sbyte.MinValue : (sbyte)0;
+            case SampleFormat.U8:
+            case SampleFormat.I8:
+                sbyte flip8 = type == SampleFormat.U8 ? sbyte.MinValue : (sbyte)0;
                 if (vector)
                 {
                     done = DecodeInt8Vector(src, dst, flip8);
@@ -120,9 +131,9 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.U16:
-            case SampleType.I16:
-                short flip16 = type == SampleType.U16 ? short.MinValue : (short)0;
+            case SampleFormat.U16:
+            case SampleFormat.I16:
+                short flip16 = type == SampleFormat.U16 ? short.MinValue : (short)0;
                 if (vector)
                 {
                     done = DecodeInt16Vector(src, dst, flip16);
@@ -134,9 +145,9 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.U24:
-            case SampleType.I24:
-                int flip24 = type == SampleType.U24 ? 0x80_0000 : 0;
+            case SampleFormat.U24:
+            case SampleFormat.I24:
+                int flip24 = type == SampleFormat.U24 ? 0x80_0000 : 0;
                 if (vector)
                 {
                     done = DecodeInt24Vector(src, dst, flip24);
@@ -150,9 +161,9 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.U32:
-            case SampleType.I32:
-                int flip32 = type == SampleType.U32 ? int.MinValue : 0;
+            case SampleFormat.U32:
+            case SampleFormat.I32:
+                int flip32 = type == SampleFormat.U32 ? int.MinValue : 0;
                 if (vector)
                 {
                     done = DecodeInt32Vector(src, dst, flip32);
@@ -164,16 +175,16 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.U64:
-            case SampleType.I64:
-                long flip64 = type == SampleType.U64 ? long.MinValue : 0;
+            case SampleFormat.U64:
+            case SampleFormat.I64:
+                long flip64 = type == SampleFormat.U64 ? long.MinValue : 0;
                 for (int i = 0; i < dst.Length; i++)
                 {
                     dst[i] = (float)((BinaryPrimitives.ReadInt64LittleEndian(src[(8 * i)..]) ^ flip64) * (1.0 / Scale64));
                 }
 
                 break;
-            case SampleType.F32:
+            case SampleFormat.F32:
                 if (BitConverter.IsLittleEndian)
                 {
                     src.CopyTo(MemoryMarshal.AsBytes(dst));
@@ -187,7 +198,7 @@ public static partial class SampleFormatConverter
                 }
 
                 break;
-            case SampleType.F64:
+            case SampleFormat.F64:
                 for (int i = 0; i < dst.Length; i++)
                 {
                     dst[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(src[(8 * i)..]);
@@ -195,7 +206,7 @@ public static partial class SampleFormatConverter
 
                 break;
             default:
-                Internal.ThrowHelper.ThrowUndefinedSampleType(type);
+                ThrowHelper.ThrowUndefinedFormat(type);
                 break;
         }
     }

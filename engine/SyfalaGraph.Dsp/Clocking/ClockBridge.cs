@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Rings;
+using SyfalaGraph.Dsp.Resampling;
 
-namespace SyfalaGraph.Abstractions.Clocking;
+namespace SyfalaGraph.Dsp.Clocking;
 
 // Design: one producer thread (a clock domain, or a network receiver) writes interleaved frames into an
 // SPSC ring; one consumer thread (another domain's audio thread) reads exactly the frames it needs through
