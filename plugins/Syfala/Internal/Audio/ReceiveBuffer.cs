@@ -6,7 +6,7 @@ using SyfalaGraph.Abstractions.Rings;
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 
 // Design: the ONE place where received audio crosses from the network receiver thread to the audio thread.
-// By default it is a ClockBridge (SyfalaGraph.Abstractions.Clocking, DESIGN §4): an SPSC ring plus an adaptive
+// By default it is a ClockBridge (SyfalaGraph.Dsp.Clocking, DESIGN §4): an SPSC ring plus an adaptive
 // resampler whose ratio follows the peer's clock, holding the fill at the jitter buffer's target depth, so a
 // peer whose clock runs 100 ppm fast neither drifts this side into overflows nor, if slow, into underflows over
 // hours. With drift_compensation: false (peers on one clock, or when bit-exact transport matters more than
