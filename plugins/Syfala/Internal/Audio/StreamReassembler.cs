@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SyfalaGraph.Dsp.Formats;
+using SyfalaGraph.Dsp.JitterBuffers;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
@@ -47,8 +48,7 @@ internal sealed class StreamReassembler
     private ulong _maxGapBytes;
     private int _implausibleRun;
     private double _bytesPerSecond;
-    private double _lastTransit = double.NaN;
-    private double _jitter;
+    private InterarrivalJitter _jitter;
 
     /// <param name="output">Where whole frames go.</param>
     /// <param name="stats">Shared counters of the receiver.</param>
@@ -100,8 +100,7 @@ internal sealed class StreamReassembler
         _reorderTicks = (long)(reorderSeconds * Stopwatch.Frequency);
         _bytesPerSecond = sampleRate * _bytesPerFrame;
         _maxGapBytes = (ulong)Math.Max(_bytesPerFrame * 64.0, maxGapSeconds * _bytesPerSecond);
-        _lastTransit = double.NaN;
-        _jitter = 0;
+        _jitter.Reset();
     }
 
     /// <summary>Handles one audio payload at <paramref name="byteIndex"/>. Receiver thread only; no allocation.</summary>
@@ -226,7 +225,7 @@ internal sealed class StreamReassembler
         _pending = 0;
         _frameFill = 0;
         _next = byteIndex - (byteIndex % (ulong)_bytesPerFrame);
-        _lastTransit = double.NaN;
+        _jitter.Restart();
     }
 
     private void MeasureJitter(ulong byteIndex, long nowTicks)
@@ -236,15 +235,8 @@ internal sealed class StreamReassembler
             return;
         }
 
-        // RFC 3550 §6.4.1: D = (Rj - Ri) - (Sj - Si); J += (|D| - J) / 16. S is the payload's media time.
-        double transit = ((double)nowTicks / Stopwatch.Frequency) - (byteIndex / _bytesPerSecond);
-        if (!double.IsNaN(_lastTransit))
-        {
-            _jitter += (Math.Abs(transit - _lastTransit) - _jitter) / 16.0;
-            _stats.JitterSeconds = _jitter;
-        }
-
-        _lastTransit = transit;
+        // RFC 3550 §6.4.1; the media time of a payload is its first byte's position in the stream.
+        _stats.JitterSeconds = _jitter.Update((double)nowTicks / Stopwatch.Frequency, byteIndex / _bytesPerSecond);
     }
 
     private void Deliver(ulong byteIndex, ReadOnlySpan<byte> payload)
