@@ -8,8 +8,7 @@ namespace SyfalaGraph.Engine.Plugins;
 
 /// <summary>
 /// The node types known to the engine, by type name, and the plugins' device catalogs and command providers.
-/// Thread-safe for readers while
-/// plugins are added.
+/// Thread-safe for readers while plugins are added.
 /// </summary>
 public sealed class NodeTypeRegistry
 {
