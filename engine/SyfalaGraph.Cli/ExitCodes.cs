@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Invalid input: a graph file error, a bad command line.</summary>
     public const int InvalidInput = 2;
+
+    /// <summary>A plugin command was cancelled by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
 }

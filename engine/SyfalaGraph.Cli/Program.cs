@@ -9,8 +9,8 @@ var root = new RootCommand("syfala-graph: a plugin-based real-time audio graph e
     NodesCommand.Create(),
     DevicesCommand.Create(),
     SchemaCommand.Create(),
-    SyfalaCommand.Create(),
 };
+using ContributedCommands? contributed = ContributedCommands.AddTo(root, args);
 ParseResult parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

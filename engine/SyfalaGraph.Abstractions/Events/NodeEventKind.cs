@@ -24,6 +24,24 @@ public enum NodeEventKind
     /// <summary>A ring between the audio thread and a thread ran full. Value: dropped frames.</summary>
     Overflow = 7,
 
-    /// <summary>Node-defined information. Value: node-defined.</summary>
+    /// <summary>
+    /// Node-defined information. Value: node-defined. For anything a subscriber may want to tell apart, prefer (or
+    /// add) a named kind: a number inside <see cref="Info"/> means nothing outside the node that chose it.
+    /// </summary>
     Info = 8,
+
+    /// <summary>
+    /// A connection was refused because the two sides do not agree (stream formats, channel counts), by this node or
+    /// by its peer. Value: transport-defined peer number, 0 when the peer had none yet.
+    /// </summary>
+    PeerRefused = 9,
+
+    /// <summary>Audio with a connected peer started flowing (the transport's start of I/O). Value: transport-defined peer number.</summary>
+    IOStarted = 10,
+
+    /// <summary>Audio with a connected peer stopped (the peer or this node ended I/O). Value: transport-defined peer number.</summary>
+    IOStopped = 11,
+
+    /// <summary>The peer refused to start audio I/O and it will not be retried. Value: transport-defined peer number.</summary>
+    IOStartRefused = 12,
 }

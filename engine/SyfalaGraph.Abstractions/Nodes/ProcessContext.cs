@@ -63,6 +63,12 @@ public readonly ref struct ProcessContext
     /// <summary>The buffer of output port <paramref name="port"/>.</summary>
     public AudioBuffer OutputBuffer(int port) => _outputs[port];
 
+    /// <summary>The channel count of input port <paramref name="port"/>.</summary>
+    public int InputChannels(int port) => _inputs[port].Channels;
+
+    /// <summary>The channel count of output port <paramref name="port"/>.</summary>
+    public int OutputChannels(int port) => _outputs[port].Channels;
+
     /// <summary>This block's samples of one input channel (<see cref="Frames"/> long).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<float> Input(int port, int channel) => _inputs[port].GetChannel(channel, Frames);

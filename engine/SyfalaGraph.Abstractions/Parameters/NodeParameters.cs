@@ -13,8 +13,17 @@ namespace SyfalaGraph.Abstractions.Parameters;
 /// </summary>
 public abstract record NodeParameters
 {
-    /// <summary>Declares the node's audio ports for these parameter values.</summary>
-    public abstract void DeclarePorts(PortLayout ports);
+    /// <summary>
+    /// Declares the node's audio ports for these parameter values. The default declares what a DSP node such as a gain
+    /// has: one input <c>in</c> whose channel count follows the links into it (<see cref="ChannelCount.FromLinks"/>) and
+    /// one output <c>out</c> with as many channels (<see cref="ChannelCount.SameAs"/> <c>in</c>).
+    /// </summary>
+    public virtual void DeclarePorts(PortLayout ports)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ports.Input("in", ChannelCount.FromLinks, "The signal in.")
+            .Output("out", ChannelCount.SameAs("in"), "The signal out, as many channels as in.");
+    }
 
     /// <summary>
     /// Checks that need several values at once. Return one error per problem; the engine positions each

@@ -1,4 +1,5 @@
 using System.Reflection;
+using SyfalaGraph.Abstractions.Commands;
 using SyfalaGraph.Abstractions.Devices;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
@@ -6,14 +7,15 @@ using SyfalaGraph.Abstractions.Parameters;
 namespace SyfalaGraph.Engine.Plugins;
 
 /// <summary>
-/// The node types known to the engine, by type name, and the plugins' device catalogs. Thread-safe for readers while
-/// plugins are added.
+/// The node types known to the engine, by type name, and the plugins' device catalogs and command providers.
+/// Thread-safe for readers while plugins are added.
 /// </summary>
 public sealed class NodeTypeRegistry
 {
     private readonly Lock _gate = new();
     private Dictionary<string, NodeTypeDescriptor> _types = new(StringComparer.Ordinal);
     private DeviceCatalogDescriptor[] _catalogs = [];
+    private CommandProviderDescriptor[] _commandProviders = [];
 
     /// <summary>The name under which the engine's own node types (<c>realtime.clock</c>) are registered.</summary>
     public const string BuiltInPluginName = "engine";
@@ -30,6 +32,9 @@ public sealed class NodeTypeRegistry
     /// <summary>The device catalogs of the loaded plugins, in the order their plugins were added.</summary>
     public IReadOnlyList<DeviceCatalogDescriptor> DeviceCatalogs => _catalogs;
 
+    /// <summary>The command providers of the loaded plugins (the <c>syfala-graph</c> subcommands they add), in the order their plugins were added.</summary>
+    public IReadOnlyList<CommandProviderDescriptor> CommandProviders => _commandProviders;
+
     /// <summary>Looks a type up by its graph-file name.</summary>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeTypeDescriptor? descriptor) =>
         _types.TryGetValue(name, out descriptor);
@@ -37,7 +42,8 @@ public sealed class NodeTypeRegistry
     /// <summary>
     /// Registers every <see cref="NodeTypeAttribute"/> class of <paramref name="assembly"/>, replacing
     /// types of the same name, and its device catalogs (public concrete <see cref="IDeviceCatalog"/> classes with a
-    /// parameterless constructor), replacing those of the same plugin. Returns problems with individual types (each skipped).
+    /// parameterless constructor) and command providers (the same, implementing <see cref="ICommandProvider"/>), replacing
+    /// those of the same plugin. Returns problems with individual types (each skipped).
     /// </summary>
     public IReadOnlyList<string> AddAssembly(Assembly assembly, string pluginName, string? pluginPath = null)
     {
@@ -55,11 +61,17 @@ public sealed class NodeTypeRegistry
         }
 
         var catalogs = new List<DeviceCatalogDescriptor>();
+        var commandProviders = new List<CommandProviderDescriptor>();
         foreach (Type type in types)
         {
             if (IsDeviceCatalog(type))
             {
                 catalogs.Add(new DeviceCatalogDescriptor(type, pluginName));
+            }
+
+            if (IsCreatable(type, typeof(ICommandProvider)))
+            {
+                commandProviders.Add(new CommandProviderDescriptor(type, pluginName));
             }
 
             NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();
@@ -92,22 +104,27 @@ public sealed class NodeTypeRegistry
 
             _types = next; // readers see the old or the new dictionary, never a half-built one
             _catalogs = [.. _catalogs.Where(c => c.PluginName != pluginName), .. catalogs];
+            _commandProviders = [.. _commandProviders.Where(c => c.PluginName != pluginName), .. commandProviders];
         }
 
         return problems;
     }
 
-    /// <summary>Removes the types and device catalogs that came from plugin <paramref name="pluginName"/>.</summary>
+    /// <summary>Removes the types, device catalogs and command providers that came from plugin <paramref name="pluginName"/>.</summary>
     public void RemovePlugin(string pluginName)
     {
         lock (_gate)
         {
             _types = _types.Values.Where(d => d.PluginName != pluginName).ToDictionary(d => d.Name, StringComparer.Ordinal);
             _catalogs = [.. _catalogs.Where(c => c.PluginName != pluginName)];
+            _commandProviders = [.. _commandProviders.Where(c => c.PluginName != pluginName)];
         }
     }
 
-    private static bool IsDeviceCatalog(Type type) =>
+    private static bool IsDeviceCatalog(Type type) => IsCreatable(type, typeof(IDeviceCatalog));
+
+    // A public, concrete class implementing the interface, with a parameterless constructor.
+    private static bool IsCreatable(Type type, Type contract) =>
         type.IsClass && type.IsPublic && !type.IsAbstract && !type.ContainsGenericParameters
-        && typeof(IDeviceCatalog).IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
+        && contract.IsAssignableFrom(type) && type.GetConstructor(Type.EmptyTypes) is not null;
 }

@@ -1,3 +1,5 @@
+using SyfalaGraph.Engine.Runtime;
+
 namespace SyfalaGraph.Engine.Validation;
 
 /// <summary>

@@ -3,6 +3,7 @@ using SyfalaGraph.Abstractions.Ports;
 using SyfalaGraph.Engine.Graph;
 using SyfalaGraph.Engine.Parameters;
 using SyfalaGraph.Engine.Plugins;
+using SyfalaGraph.Engine.Runtime;
 
 namespace SyfalaGraph.Engine.Validation;
 

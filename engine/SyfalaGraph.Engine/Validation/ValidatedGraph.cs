@@ -1,4 +1,5 @@
 using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Runtime;
 
 namespace SyfalaGraph.Engine.Validation;
 

@@ -1,4 +1,5 @@
 using SyfalaGraph.Engine.Graph;
+using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Validation;
 
 namespace SyfalaGraph.Engine.Tests.Validation;

@@ -227,9 +227,9 @@ public sealed class LoopbackTests(ITestOutputHelper output)
         output.WriteLine(rig.Client.LastRefusal ?? "");
         Assert.Contains("2 channel(s), this client expects 1", rig.Client.LastRefusal, StringComparison.Ordinal);
         Assert.False(rig.Client.IsRunningIO);
-        Assert.True(rig.RunUntil(r => r.ServerEvents.Count(NodeEventKind.Info) > 0 && r.Server.ConnectedClients == 0, TimeSpan.FromSeconds(2)),
+        Assert.True(rig.RunUntil(r => r.ServerEvents.Count(NodeEventKind.PeerRefused) > 0 && r.Server.ConnectedClients == 0, TimeSpan.FromSeconds(2)),
             "the server did not drop the refusing client");
-        Assert.Equal(1, rig.ClientEvents.Count(NodeEventKind.Info));
+        Assert.Equal(1, rig.ClientEvents.Count(NodeEventKind.PeerRefused));
         Assert.Equal(0, rig.ClientEvents.Count(NodeEventKind.PeerConnected));
     }
 

@@ -92,7 +92,11 @@ internal sealed class ClientControlPlane : ControlPlane, IClientProtocolHost
                 break;
             case ProtocolEvent.Refused or ProtocolEvent.StartRefused:
                 Logger.LogError("{Node}: server {Peer} refused: {Detail}", NodeId, peer, detail);
-                Events.Publish(NodeEventKind.Info, (long)protocolEvent);
+                Events.Publish(protocolEvent == ProtocolEvent.Refused ? NodeEventKind.PeerRefused : NodeEventKind.IOStartRefused, peerNumber);
+                break;
+            case ProtocolEvent.IOStarted or ProtocolEvent.IOStopped:
+                Logger.LogInformation("{Node}: {Event} {Peer} {Detail}", NodeId, protocolEvent, peer, detail);
+                Events.Publish(protocolEvent == ProtocolEvent.IOStarted ? NodeEventKind.IOStarted : NodeEventKind.IOStopped, peerNumber);
                 break;
             default:
                 Logger.LogInformation("{Node}: {Event} {Peer} {Detail}", NodeId, protocolEvent, peer, detail);

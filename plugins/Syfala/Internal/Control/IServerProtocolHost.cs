@@ -37,22 +37,22 @@ internal enum ProtocolEvent
     /// <summary>The peer said Disconnect (event PeerDisconnected).</summary>
     Disconnected,
 
-    /// <summary>The formats were refused (by the client, or by us as a client).</summary>
+    /// <summary>The formats were refused (by the client, or by us as a client): event PeerRefused.</summary>
     Refused,
 
     /// <summary>A discovery was ignored: allow list, or max_clients reached.</summary>
     Ignored,
 
-    /// <summary>Audio I/O started.</summary>
+    /// <summary>Audio I/O started (event IOStarted).</summary>
     IOStarted,
 
-    /// <summary>Audio I/O stopped.</summary>
+    /// <summary>Audio I/O stopped (event IOStopped).</summary>
     IOStopped,
 
     /// <summary>StartIO failed (will be retried by the client).</summary>
     StartFailed,
 
-    /// <summary>StartIO refused (no retry).</summary>
+    /// <summary>StartIO refused (no retry): event IOStartRefused.</summary>
     StartRefused,
 
     /// <summary>A handshake that never completed was dropped (Disconnect or silence before ConnectionSuccess): no event.</summary>

@@ -98,7 +98,11 @@ internal sealed class ServerControlPlane : ControlPlane, IServerProtocolHost
                 break;
             case ProtocolEvent.Refused:
                 Logger.LogWarning("{Node}: client {Peer} refused the connection: {Detail}", NodeId, peer, detail);
-                Events.Publish(NodeEventKind.Info, (long)protocolEvent);
+                Events.Publish(NodeEventKind.PeerRefused, peerNumber);
+                break;
+            case ProtocolEvent.IOStarted or ProtocolEvent.IOStopped:
+                Logger.LogInformation("{Node}: {Event} {Peer} {Detail}", NodeId, protocolEvent, peer, detail);
+                Events.Publish(protocolEvent == ProtocolEvent.IOStarted ? NodeEventKind.IOStarted : NodeEventKind.IOStopped, peerNumber);
                 break;
             default:
                 Logger.LogInformation("{Node}: {Event} {Peer} {Detail}", NodeId, protocolEvent, peer, detail);

@@ -1,4 +1,4 @@
-namespace SyfalaGraph.Engine.Validation;
+namespace SyfalaGraph.Engine.Runtime;
 
 /// <summary>One step of the topological order.</summary>
 /// <param name="Node">The node index.</param>
