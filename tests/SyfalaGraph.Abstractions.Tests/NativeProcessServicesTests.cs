@@ -12,8 +12,14 @@ public sealed class NativeProcessServicesTests
         Lock second = NativeProcessServices.GateOf("syfalagraph-tests-gate-a");
         Lock other = NativeProcessServices.GateOf("syfalagraph-tests-gate-b");
 
-        Assert.Same(first, second);
-        Assert.NotSame(first, other);
+        // Identity through the lock itself (a Lock converted to object would be a monitor): holding one is holding the other.
+        using (first.EnterScope())
+        {
+            Assert.True(second.IsHeldByCurrentThread);
+            Assert.False(other.IsHeldByCurrentThread);
+        }
+
+        Assert.False(second.IsHeldByCurrentThread);
     }
 
     [Fact]
