@@ -1,3 +1,4 @@
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Plugins.Jack.Interop;
 
 namespace SyfalaGraph.Plugins.Jack.Internal;
@@ -6,8 +7,8 @@ namespace SyfalaGraph.Plugins.Jack.Internal;
 // created by the first jack_client_open of the process and freed by the last jack_client_close. A client opened on
 // a second server while a client of the first is open silently shares the first server's globals: it sees the
 // first server's ports (measured here) and the process can crash. The same goes for a client re-opened on a
-// restarted server while a client of the dead server is still open. So every open and close of this plugin goes
-// through one lock, clients of a second server are refused with a clear message, and re-opening waits until no
+// restarted server while a client of the dead server is still open. So every open and close of the process goes
+// through one host-owned lock, clients of a second server are refused with a clear message, and re-opening waits until no
 // other client of a dead server is left open. Port registration, activation and deactivation take the same lock,
 // so the process's clients change state one at a time.
 // Known issue, not understood: with two clients in one process, after a jackd restart one of the re-opened clients
@@ -25,8 +26,10 @@ internal static class JackProcessClients
     /// <summary>
     /// Held around every client life-cycle call of the process (open, close, port registration, activation,
     /// deactivation). Reentrant. Take a node's own lock before this one, never after. Never on the audio thread.
+    /// The host's gate of libjack (<see cref="NativeProcessServices.GateOf"/>): one instance for every version of
+    /// this plugin across hot reloads and for the PortAudio plugin, whose JACK host API opens clients too.
     /// </summary>
-    public static Lock Gate { get; } = new();
+    public static Lock Gate { get; } = NativeProcessServices.GateOf(JackNative.Library);
 
     private static readonly Dictionary<nint, JackClientNode?> Clients = [];
     private static string? _server;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Native;
 
 namespace SyfalaGraph.Plugins.PortAudio.Interop;
 
@@ -12,6 +13,9 @@ namespace SyfalaGraph.Plugins.PortAudio.Interop;
 /// </summary>
 internal static unsafe class JackOutput
 {
+    // The name the Jack plugin imports libjack by: the key of the process-wide JACK gate.
+    private const string JackLibrary = "jack";
+
     private static readonly string[] Names = OperatingSystem.IsMacOS() ? ["libjack.0.dylib"] : ["libjack.so.0"];
 
     /// <summary>Runs <paramref name="action"/> with libjack's error and information lines discarded.</summary>
@@ -27,18 +31,23 @@ internal static unsafe class JackOutput
 
         var setErrorFunction = (delegate* unmanaged[Cdecl]<delegate* unmanaged[Cdecl]<byte*, void>, void>)setError;
         var setInfoFunction = (delegate* unmanaged[Cdecl]<delegate* unmanaged[Cdecl]<byte*, void>, void>)setInfo;
-        nint previousError = NativeLibrary.TryGetExport(jack, "jack_error_callback", out nint errorVariable) ? *(nint*)errorVariable : 0;
-        nint previousInfo = NativeLibrary.TryGetExport(jack, "jack_info_callback", out nint infoVariable) ? *(nint*)infoVariable : 0;
-        setErrorFunction(&Silent);
-        setInfoFunction(&Silent);
-        try
+        // libjack's error functions and its client globals are process-wide: the Jack plugin opens clients and
+        // swaps these functions under the same host-owned gate, so the two plugins never interleave.
+        using (NativeProcessServices.GateOf(JackLibrary).EnterScope())
         {
-            return action();
-        }
-        finally
-        {
-            setErrorFunction((delegate* unmanaged[Cdecl]<byte*, void>)previousError); // null: libjack's default
-            setInfoFunction((delegate* unmanaged[Cdecl]<byte*, void>)previousInfo);
+            nint previousError = NativeLibrary.TryGetExport(jack, "jack_error_callback", out nint errorVariable) ? *(nint*)errorVariable : 0;
+            nint previousInfo = NativeLibrary.TryGetExport(jack, "jack_info_callback", out nint infoVariable) ? *(nint*)infoVariable : 0;
+            setErrorFunction(&Silent);
+            setInfoFunction(&Silent);
+            try
+            {
+                return action();
+            }
+            finally
+            {
+                setErrorFunction((delegate* unmanaged[Cdecl]<byte*, void>)previousError); // null: libjack's default
+                setInfoFunction((delegate* unmanaged[Cdecl]<byte*, void>)previousInfo);
+            }
         }
     }
 
