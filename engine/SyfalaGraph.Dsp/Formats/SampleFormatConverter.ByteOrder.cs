@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace SyfalaGraph.Dsp.Formats;
 
@@ -9,7 +11,7 @@ namespace SyfalaGraph.Dsp.Formats;
 /// reversed. Encoding reverses in place in the destination; decoding reverses a copy in a 3 KiB stack chunk
 /// (L1-resident) and decodes that, so the source is never written. 16- and 32-bit reversal is the runtime's vectorised
 /// <see cref="BinaryPrimitives.ReverseEndianness(ReadOnlySpan{short}, Span{short})"/>; 24-bit is a byte shuffle of
-/// five samples (15 bytes) per 16-byte vector.
+/// five samples (15 bytes) per 16-byte vector (SSSE3 pshufb / AdvSimd tbl).
 /// </content>
 public static partial class SampleFormatConverter
 {
@@ -63,16 +65,18 @@ public static partial class SampleFormatConverter
     private static void Reverse24(Span<byte> bytes, bool vector)
     {
         int i = 0;
-        if (vector && Vector128.IsHardwareAccelerated)
+        if (vector && (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported))
         {
             // Five 3-byte samples per vector; byte 15 (the next sample's first byte) is stored back unchanged and
-            // reversed with its own sample on the next step, which starts 15 bytes on.
+            // reversed with its own sample on the next step, which starts 15 bytes on. The byte shuffle is called
+            // per instruction set: Vector128.Shuffle with these indices fell back to a per-byte loop (≈ 1.7 ns a sample).
             Vector128<byte> indices = Vector128.Create((byte)2, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9, 14, 13, 12, 15);
             ref byte start = ref MemoryMarshal.GetReference(bytes);
             for (; i + 16 <= bytes.Length; i += 15)
             {
                 Vector128<byte> v = Vector128.LoadUnsafe(ref start, (nuint)i);
-                Vector128.Shuffle(v, indices).StoreUnsafe(ref start, (nuint)i);
+                Vector128<byte> reversed = Ssse3.IsSupported ? Ssse3.Shuffle(v, indices) : AdvSimd.Arm64.VectorTableLookup(v, indices);
+                reversed.StoreUnsafe(ref start, (nuint)i);
             }
         }
 
