@@ -43,7 +43,7 @@ internal sealed class ContributedCommands : IDisposable
         PluginHost plugins = CliServices.LoadPlugins(host, PluginsDirectoryIn(args));
         ILoggerFactory loggers = host.Services.GetRequiredService<ILoggerFactory>();
         ILogger log = loggers.CreateLogger("SyfalaGraph.Plugins");
-        foreach (CommandProviderDescriptor descriptor in host.Services.GetRequiredService<NodeTypeRegistry>().CommandProviders)
+        foreach (PluginTypeDescriptor<ICommandProvider> descriptor in host.Services.GetRequiredService<NodeTypeRegistry>().CommandProviders)
         {
             IReadOnlyList<PluginCommand> commands;
             try
@@ -52,7 +52,7 @@ internal sealed class ContributedCommands : IDisposable
             }
             catch (Exception ex)
             {
-                log.LogWarning("plugin {Plugin}: {Provider} did not give its commands: {Reason}", descriptor.PluginName, descriptor.ProviderType.FullName, ex.Message);
+                log.LogWarning("plugin {Plugin}: {Provider} did not give its commands: {Reason}", descriptor.PluginName, descriptor.ImplementationType.FullName, ex.Message);
                 continue;
             }
 

@@ -54,9 +54,9 @@ internal static class DevicesCommand
     }
 
     /// <summary>Creates the catalog, lists it and drops it; a catalog that throws is shown as a problem, not a crash.</summary>
-    private static BackendListing ListOne(DeviceCatalogDescriptor descriptor)
+    private static BackendListing ListOne(PluginTypeDescriptor<IDeviceCatalog> descriptor)
     {
-        string backend = descriptor.CatalogType.Name;
+        string backend = descriptor.ImplementationType.Name;
         try
         {
             IDeviceCatalog catalog = descriptor.Create();

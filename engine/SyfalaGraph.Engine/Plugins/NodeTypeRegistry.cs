@@ -14,8 +14,8 @@ public sealed class NodeTypeRegistry
 {
     private readonly Lock _gate = new();
     private Dictionary<string, NodeTypeDescriptor> _types = new(StringComparer.Ordinal);
-    private DeviceCatalogDescriptor[] _catalogs = [];
-    private CommandProviderDescriptor[] _commandProviders = [];
+    private PluginTypeDescriptor<IDeviceCatalog>[] _catalogs = [];
+    private PluginTypeDescriptor<ICommandProvider>[] _commandProviders = [];
 
     /// <summary>The name under which the engine's own node types (<c>realtime.clock</c>) are registered.</summary>
     public const string BuiltInPluginName = "engine";
@@ -30,10 +30,10 @@ public sealed class NodeTypeRegistry
     public IReadOnlyDictionary<string, NodeTypeDescriptor> Types => _types;
 
     /// <summary>The device catalogs of the loaded plugins, in the order their plugins were added.</summary>
-    public IReadOnlyList<DeviceCatalogDescriptor> DeviceCatalogs => _catalogs;
+    public IReadOnlyList<PluginTypeDescriptor<IDeviceCatalog>> DeviceCatalogs => _catalogs;
 
     /// <summary>The command providers of the loaded plugins (the <c>syfala-graph</c> subcommands they add), in the order their plugins were added.</summary>
-    public IReadOnlyList<CommandProviderDescriptor> CommandProviders => _commandProviders;
+    public IReadOnlyList<PluginTypeDescriptor<ICommandProvider>> CommandProviders => _commandProviders;
 
     /// <summary>Looks a type up by its graph-file name.</summary>
     public bool TryGet(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out NodeTypeDescriptor? descriptor) =>
@@ -60,18 +60,18 @@ public sealed class NodeTypeRegistry
             problems.AddRange(ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct());
         }
 
-        var catalogs = new List<DeviceCatalogDescriptor>();
-        var commandProviders = new List<CommandProviderDescriptor>();
+        var catalogs = new List<PluginTypeDescriptor<IDeviceCatalog>>();
+        var commandProviders = new List<PluginTypeDescriptor<ICommandProvider>>();
         foreach (Type type in types)
         {
             if (IsDeviceCatalog(type))
             {
-                catalogs.Add(new DeviceCatalogDescriptor(type, pluginName));
+                catalogs.Add(new PluginTypeDescriptor<IDeviceCatalog>(type, pluginName));
             }
 
             if (IsCreatable(type, typeof(ICommandProvider)))
             {
-                commandProviders.Add(new CommandProviderDescriptor(type, pluginName));
+                commandProviders.Add(new PluginTypeDescriptor<ICommandProvider>(type, pluginName));
             }
 
             NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();

@@ -23,8 +23,8 @@ public class CommandProviderDiscoveryTests
     {
         var registry = new NodeTypeRegistry();
         registry.AddAssembly(typeof(DiscoverableCommands).Assembly, "tests");
-        CommandProviderDescriptor d = Assert.Single(registry.CommandProviders);
-        Assert.Equal(typeof(DiscoverableCommands), d.ProviderType);
+        PluginTypeDescriptor<ICommandProvider> d = Assert.Single(registry.CommandProviders);
+        Assert.Equal(typeof(DiscoverableCommands), d.ImplementationType);
         Assert.Equal("test-tool", Assert.Single(d.Create().Commands).Name);
         registry.AddAssembly(typeof(DiscoverableCommands).Assembly, "tests");
         Assert.Single(registry.CommandProviders);
@@ -41,7 +41,7 @@ public class CommandProviderDiscoveryTests
         var registry = new NodeTypeRegistry();
         using var host = new PluginHost(dir, registry);
         Assert.Empty(host.LoadAll());
-        CommandProviderDescriptor d = Assert.Single(registry.CommandProviders);
+        PluginTypeDescriptor<ICommandProvider> d = Assert.Single(registry.CommandProviders);
         PluginCommand syfala = Assert.Single(d.Create().Commands);
         Assert.Equal("syfala", syfala.Name);
         Assert.Equal(["discover", "probe"], syfala.Subcommands.Select(c => c.Name));

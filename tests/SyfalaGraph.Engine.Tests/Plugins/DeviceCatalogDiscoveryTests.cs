@@ -44,8 +44,8 @@ public class DeviceCatalogDiscoveryTests
     {
         var registry = new NodeTypeRegistry();
         registry.AddAssembly(typeof(DiscoverableCatalog).Assembly, "tests");
-        DeviceCatalogDescriptor d = Assert.Single(registry.DeviceCatalogs);
-        Assert.Equal(typeof(DiscoverableCatalog), d.CatalogType);
+        PluginTypeDescriptor<IDeviceCatalog> d = Assert.Single(registry.DeviceCatalogs);
+        Assert.Equal(typeof(DiscoverableCatalog), d.ImplementationType);
         Assert.Equal("tests", d.PluginName);
 
         // Instances are created on demand, a new one each time.
@@ -86,7 +86,7 @@ public class DeviceCatalogDiscoveryTests
     private static (WeakReference, string) LoadListAndUnload(PluginHost host, NodeTypeRegistry registry)
     {
         Assert.Empty(host.LoadAll());
-        DeviceCatalogDescriptor d = Assert.Single(registry.DeviceCatalogs);
+        PluginTypeDescriptor<IDeviceCatalog> d = Assert.Single(registry.DeviceCatalogs);
         Assert.Equal("PortAudio", d.PluginName);
         IDeviceCatalog catalog = d.Create();
         DeviceListing listing = catalog.List();
