@@ -62,6 +62,34 @@ public sealed class ChaosAndLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Underflow_reports_to_a_disabled_logger_allocate_nothing_on_the_control_plane()
+    {
+        // The same impairment with the default (null) logger: the once-a-second report runs, and its values must not
+        // be boxed on the way to a logger that drops them.
+        using var rig = LoopbackRig.Start(Server(latency: 146), Client(new SyfalaChaosParameters { JitterMs = 15, Seed = 3 }));
+        Assert.True(rig.RunUntil(r => r.Client.IsRunningIO && r.Server.IsRunningIO, TimeSpan.FromSeconds(5)));
+        Action<LoopbackRig> ramp = Ramp;
+        int blocks = (int)(LoopbackRig.Rate / rig.Block);
+        for (int b = 0; b < blocks; b++)
+        {
+            rig.RunBlock(ramp); // 1 s warm-up, with underflows already
+        }
+
+        long underflowsBefore = rig.Server.Statistics.Underflows;
+        long before = rig.Server.ControlAllocatedBytes;
+        for (int b = 0; b < 3 * blocks; b++)
+        {
+            rig.RunBlock(ramp);
+        }
+
+        long underflows = rig.Server.Statistics.Underflows - underflowsBefore;
+        long allocated = rig.Server.ControlAllocatedBytes - before;
+        output.WriteLine($"{underflows} underflows in 3 s; server control plane {allocated} B");
+        Assert.True(underflows > 0, "no underflow: the report did not run");
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void Chaos_5pct_loss_10pct_reorder_20ms_jitter_every_byte_is_accounted_for()
     {
         var chaos = new SyfalaChaosParameters { LossPct = 5, ReorderPct = 10, JitterMs = 20, Seed = 7 };
