@@ -411,7 +411,7 @@ public sealed class JackClientNodeTests
         Output?.WriteLine($"recorded {recorded.Length} frames at {rate} Hz; tone over the last 1.5 s {hz:F3} Hz (median period), peak {last.ToArray().Max():F3}");
 
         // A wrong rate is 8 % off (44.1 kHz read as 48 kHz: 918.75 Hz; the other way 1088 Hz). Each bridge bends its
-        // ratio by at most 5000 ppm while it follows a late server (a dummy jackd without real-time scheduling on a
+        // ratio by at most 5000 ppm while it follows a late server (a dummy jackd woken late on a
         // loaded machine), so two in series stay within 1 %.
         Assert.InRange(hz, 990, 1010);
         Assert.InRange(last.ToArray().Max(), 0.45f, 0.55f);

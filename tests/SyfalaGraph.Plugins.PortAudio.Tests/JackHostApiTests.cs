@@ -10,7 +10,7 @@ namespace SyfalaGraph.Plugins.PortAudio.Tests;
 
 /// <summary>
 /// <c>portaudio.device</c> on PortAudio's JACK host API (Debian's libportaudio2 is built with it), against a real
-/// <c>jackd --no-realtime -d dummy</c> started and stopped by each test. The dummy driver paces the server, so the
+/// <c>jackd -R -d dummy</c> started and stopped by each test. The dummy driver paces the server, so the
 /// callbacks run at the server's rate. PortAudio registers its ports as <c>PortAudio:in_N</c> / <c>PortAudio:out_N</c>
 /// and connects them to the chosen device's (client's) ports, here <c>system</c>.
 /// </summary>
@@ -113,7 +113,7 @@ public sealed class JackHostApiTests
         Assert.Equal(runtime.Xruns, node.Xruns);
 
         // PortAudio's JACK host API flags every callback after ANY server xrun (jack_set_xrun_callback), including the
-        // dummy driver waking up late; under load jackd --no-realtime reports those with no client of ours at all.
+        // dummy driver waking up late; under load a dummy jackd reports those with no client of ours at all.
         // Zero is required only when asked (a quiet machine): SYFALAGRAPH_STRICT_XRUNS=1.
         if (Environment.GetEnvironmentVariable("SYFALAGRAPH_STRICT_XRUNS") == "1")
         {
