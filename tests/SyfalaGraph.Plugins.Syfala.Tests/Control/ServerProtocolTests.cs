@@ -180,14 +180,43 @@ public sealed class ServerProtocolTests
     }
 
     [Fact]
-    public void Discovery_from_a_running_client_restarts_its_handshake()
+    public void Discovery_from_a_connected_or_running_client_is_answered_and_keeps_its_session()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        Connect(p, A, 0);
+        p.OnMessage(A, ClientMessageKind.Discovery, 1); // the reference client's beacon, while connected
+        Assert.Equal(SessionState.Connected, p.StateOf(A));
+        p.OnMessage(A, ClientMessageKind.StartIO, 2);
+        for (long t = 100; t <= 1000; t += 100)
+        {
+            p.OnMessage(A, ClientMessageKind.Discovery, t); // and while it streams
+            p.OnTick(t);
+        }
+
+        Assert.Equal(SessionState.Running, p.StateOf(A));
+        Assert.Equal(A, p.RunningClient);
+        Assert.DoesNotContain("stop audio", host.Log);
+        Assert.Equal(12, host.SentTo(A).Count(k => k == ServerMessageKind.Connect)); // every Discovery is answered
+        Assert.DoesNotContain(host.Reports, r => r.Event is ProtocolEvent.IOStopped or ProtocolEvent.TimedOut); // a Discovery is a sign of life
+        p.OnMessage(A, ClientMessageKind.StopIO, 1001);
+        Assert.Equal(ServerMessageKind.StopIOSuccess, host.SentTo(A).Last());
+    }
+
+    [Fact]
+    public void ConnectionSuccess_again_from_a_running_client_restarts_its_session()
     {
         (ServerProtocol p, FakeServerHost host) = Create();
         Connect(p, A, 0);
         p.OnMessage(A, ClientMessageKind.StartIO, 1);
         p.OnMessage(A, ClientMessageKind.Discovery, 2);
-        Assert.Equal(SessionState.Offered, p.StateOf(A));
-        Assert.Equal(ServerMessageKind.Connect, host.SentTo(A).Last());
+        p.OnMessage(A, ClientMessageKind.ConnectionSuccess, 3); // it answered our Connect: it had lost its state
+        Assert.Equal(SessionState.Connected, p.StateOf(A));
         Assert.Null(p.RunningClient);
+        Assert.Equal("stop audio", host.Log.Last());
+        p.OnMessage(A, ClientMessageKind.StartIO, 4);
+        Assert.Equal(SessionState.Running, p.StateOf(A));
+        Assert.Equal(2, host.Log.Count(l => l == "start audio"));
+        Assert.Equal(2, host.Reports.Count(r => r.Event == ProtocolEvent.Connected && r.Number == 1));
     }
+
 }
