@@ -37,7 +37,7 @@ public sealed class ServerProtocolTests
     }
 
     [Fact]
-    public void StartIO_prepares_audio_before_answering_success()
+    public void StartIO_prepares_audio_before_answering_success_and_sends_only_after_it()
     {
         (ServerProtocol p, FakeServerHost host) = Create();
         Connect(p, A, 0);
@@ -45,7 +45,8 @@ public sealed class ServerProtocolTests
         Assert.Equal(SessionState.Running, p.StateOf(A));
         int start = host.Log.IndexOf("start audio");
         int success = host.Log.IndexOf("send StartIOSuccess");
-        Assert.True(start >= 0 && success > start, string.Join(", ", host.Log));
+        int sending = host.Log.IndexOf("start sending");
+        Assert.True(start >= 0 && success > start && sending > success, string.Join(", ", host.Log));
     }
 
     [Fact]

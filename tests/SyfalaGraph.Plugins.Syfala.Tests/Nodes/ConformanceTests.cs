@@ -60,6 +60,31 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.Equal(1, rig.Count(ServerMessageKind.StopIOSuccess));
     }
 
+    [Fact]
+    public void StartIOSuccess_reaches_the_client_before_the_first_audio_datagram_of_every_session()
+    {
+        using var rig = new RawClientRig();
+        rig.Handshake();
+        for (int session = 0; session < 10; session++)
+        {
+            int mark = rig.Received.Count;
+            rig.Send(ClientMessageKind.StartIO);
+            Assert.True(rig.RunUntil(r => r.Since(mark).Any(d => d.Kind == ServerMessageKind.Audio) && r.Since(mark).Any(d => d.Kind == ServerMessageKind.StartIOSuccess),
+                TimeSpan.FromSeconds(2)), $"session {session}: no StartIOSuccess and audio within 2 s");
+            List<RawClientRig.Datagram> order = rig.Since(mark);
+            int success = order.FindIndex(d => d.Kind == ServerMessageKind.StartIOSuccess);
+            int firstAudio = order.FindIndex(d => d.Kind == ServerMessageKind.Audio);
+            Assert.True(firstAudio > success,
+                $"session {session}: {order.Take(success).Count(d => d.Kind == ServerMessageKind.Audio)} audio datagram(s) arrived before StartIOSuccess");
+            Assert.Equal(0UL, order[firstAudio].ByteIndex); // the session's own audio, from its start
+
+            rig.Send(ClientMessageKind.StopIO);
+            int stops = rig.Count(ServerMessageKind.StopIOSuccess);
+            Assert.True(rig.RunUntil(r => r.Count(ServerMessageKind.StopIOSuccess) > stops, TimeSpan.FromSeconds(2)), $"session {session}: no StopIOSuccess");
+            rig.RunFor(TimeSpan.FromMilliseconds(50)); // datagrams of the stopped session still in flight arrive before the next StartIO
+        }
+    }
+
     /// <summary>
     /// A syfala.server node (mono F32 both ways, 64-frame blocks) driven in real time on the calling thread, and a raw
     /// UDP socket as its client; after each block the socket is drained into <see cref="Received"/>.

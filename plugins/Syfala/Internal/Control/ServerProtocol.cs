@@ -129,6 +129,7 @@ internal sealed class ServerProtocol
                     session.State = SessionState.Running;
                     RunningClient = from;
                     _host.Send(from, ServerMessageKind.StartIOSuccess);
+                    _host.StartSending(from); // after the reply has left: no audio before StartIOSuccess
                     _host.Report(ProtocolEvent.IOStarted, from, session.Number, "");
                 }
                 else
