@@ -220,4 +220,35 @@ public sealed class ServerProtocolTests
         Assert.Equal(2, host.Reports.Count(r => r.Event == ProtocolEvent.Connected && r.Number == 1));
     }
 
+    [Fact]
+    public void No_heartbeat_goes_to_a_client_that_has_not_answered_Connect()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        p.OnMessage(A, ClientMessageKind.Discovery, 0);
+        for (long t = 0; t <= 500; t += 10)
+        {
+            p.OnTick(t);
+        }
+
+        Assert.Equal([ServerMessageKind.Connect], host.SentTo(A));
+        p.OnMessage(A, ClientMessageKind.ConnectionSuccess, 500);
+        for (long t = 510; t <= 800; t += 10)
+        {
+            p.OnTick(t);
+        }
+
+        Assert.Equal(3, host.SentTo(A).Count(k => k == ServerMessageKind.Heartbeat)); // 600, 700, 800
+    }
+
+    [Fact]
+    public void A_client_that_never_answers_Connect_is_dropped_after_the_timeout()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        p.OnMessage(A, ClientMessageKind.Discovery, 0);
+        p.OnTick(600);
+        Assert.NotNull(p.StateOf(A));
+        p.OnTick(601);
+        Assert.Null(p.StateOf(A));
+        Assert.Contains((ProtocolEvent.Abandoned, A, 1), host.Reports);
+    }
 }

@@ -85,6 +85,21 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void No_heartbeat_reaches_a_client_before_it_has_answered_Connect()
+    {
+        using var rig = new RawClientRig { KeepAlive = false };
+        rig.Send(ClientMessageKind.Discovery);
+        rig.RunFor(TimeSpan.FromMilliseconds(400)); // 4 heartbeat periods, within the 600 ms timeout
+        Assert.Equal(1, rig.Count(ServerMessageKind.Connect));
+        Assert.Equal(0, rig.Count(ServerMessageKind.Heartbeat));
+
+        rig.Send(ClientMessageKind.ConnectionSuccess);
+        rig.KeepAlive = true;
+        rig.RunFor(TimeSpan.FromMilliseconds(350));
+        Assert.True(rig.Count(ServerMessageKind.Heartbeat) >= 2, $"{rig.Count(ServerMessageKind.Heartbeat)} heartbeat(s) in 350 ms once connected (100 ms period)");
+    }
+
     /// <summary>
     /// A syfala.server node (mono F32 both ways, 64-frame blocks) driven in real time on the calling thread, and a raw
     /// UDP socket as its client; after each block the socket is drained into <see cref="Received"/>.

@@ -176,7 +176,8 @@ internal sealed class ServerProtocol
                 continue;
             }
 
-            if (nowMs - session.LastSentMs >= _heartbeatMs)
+            // Only to a client that answered Connect (the reference starts heartbeats once the connection is established).
+            if (session.State != SessionState.Offered && nowMs - session.LastSentMs >= _heartbeatMs)
             {
                 session.LastSentMs = nowMs;
                 _host.Send(client, ServerMessageKind.Heartbeat);
