@@ -6,6 +6,7 @@ using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
+using SyfalaGraph.Plugins.Syfala.Tools;
 
 namespace SyfalaGraph.Plugins.Syfala.Tests.Nodes;
 
@@ -98,6 +99,54 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         rig.KeepAlive = true;
         rig.RunFor(TimeSpan.FromMilliseconds(350));
         Assert.True(rig.Count(ServerMessageKind.Heartbeat) >= 2, $"{rig.Count(ServerMessageKind.Heartbeat)} heartbeat(s) in 350 ms once connected (100 ms period)");
+    }
+
+    [Fact]
+    public async Task Discover_answers_Connect_with_ConnectionSuccess_and_leaves_with_a_Disconnect()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var serverEndPoint = (IPEndPoint)server.LocalEndPoint!;
+        Task<IReadOnlyList<DiscoveredServer>> discover = SyfalaProbe.DiscoverAsync(serverEndPoint, TimeSpan.FromMilliseconds(500), ct);
+
+        var buffer = new byte[2048];
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        first.CancelAfter(TimeSpan.FromSeconds(2));
+        SocketReceiveFromResult discovery = await server.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), first.Token);
+        Assert.True(SyfalaCodec.TryDecodeClient(buffer.AsSpan(0, discovery.ReceivedBytes), out ClientMessage m, out _));
+        Assert.Equal(ClientMessageKind.Discovery, m.Kind);
+        var tool = (IPEndPoint)discovery.RemoteEndPoint;
+
+        var formats = new StreamFormats([StreamFormat.Standard], [StreamFormat.Standard]);
+        var connect = new byte[SyfalaCodec.GetEncodedLength(ServerMessage.Connect(formats))];
+        SyfalaCodec.TryEncode(ServerMessage.Connect(formats), connect, out _);
+        await server.SendToAsync(connect, SocketFlags.None, tool, ct);
+
+        var answers = new List<ClientMessageKind>();
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        window.CancelAfter(TimeSpan.FromSeconds(1));
+        while (answers.Count < 2)
+        {
+            SocketReceiveFromResult r;
+            try
+            {
+                r = await server.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), window.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            Assert.True(SyfalaCodec.TryDecodeClient(buffer.AsSpan(0, r.ReceivedBytes), out ClientMessage answer, out _));
+            answers.Add(answer.Kind);
+        }
+
+        IReadOnlyList<DiscoveredServer> found = await discover;
+        Assert.Equal(formats, Assert.Single(found).Formats);
+        // A Connect is answered with a connection result (the reference drops a Disconnect from a client it has not
+        // connected); the connection then ends cleanly.
+        Assert.Equal([ClientMessageKind.ConnectionSuccess, ClientMessageKind.Disconnect], answers);
     }
 
     /// <summary>
