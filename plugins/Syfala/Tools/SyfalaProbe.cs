@@ -11,13 +11,17 @@ public sealed record DiscoveredServer(IPEndPoint EndPoint, StreamFormats Formats
 
 /// <summary>
 /// One-shot Syfala clients for tools (<c>syfala-graph syfala discover|probe</c>): they speak the UDP protocol
-/// directly and always leave the servers clean (each answered Connect gets a Disconnect). Audio thread: no.
+/// directly and always leave the servers clean: each Connect is answered with ConnectionSuccess, then the connection
+/// ends with Disconnect. A Connect needs a connection result as its answer; the reference server drops a Disconnect from
+/// a client that has not connected, and ours would hold the offer until its timeout (shared/protocol/SYFALA-WIRE.md).
+/// Audio thread: no.
 /// </summary>
 public static class SyfalaProbe
 {
     /// <summary>
     /// Sends one Discovery to <paramref name="target"/> (a broadcast address, or one server) and collects every
-    /// Connect that arrives within <paramref name="timeout"/>; each answering server is then sent Disconnect.
+    /// Connect that arrives within <paramref name="timeout"/>; each answering server is sent ConnectionSuccess, then
+    /// Disconnect.
     /// </summary>
     /// <param name="target">Broadcast (e.g. 255.255.255.255:6910) or unicast address.</param>
     /// <param name="timeout">How long to listen for answers.</param>
@@ -35,7 +39,7 @@ public static class SyfalaProbe
             if (found.TrueForAll(f => !f.EndPoint.Equals(from)))
             {
                 found.Add(new DiscoveredServer(from, formats));
-                await socket.SendToAsync(new[] { (byte)ClientMessageKind.Disconnect }, SocketFlags.None, from, cancellationToken).ConfigureAwait(false);
+                await LeaveAsync(socket, from).ConfigureAwait(false);
             }
         }
 
@@ -58,13 +62,19 @@ public static class SyfalaProbe
             await socket.SendToAsync(new[] { (byte)ClientMessageKind.Discovery }, SocketFlags.None, server, cts.Token).ConfigureAwait(false);
             await foreach ((IPEndPoint from, StreamFormats formats) in ConnectsAsync(socket, TimeSpan.FromMilliseconds(200), cts.Token).ConfigureAwait(false))
             {
-                await socket.SendToAsync(new[] { (byte)ClientMessageKind.ConnectionSuccess }, SocketFlags.None, from, CancellationToken.None).ConfigureAwait(false);
-                await socket.SendToAsync(new[] { (byte)ClientMessageKind.Disconnect }, SocketFlags.None, from, CancellationToken.None).ConfigureAwait(false);
+                await LeaveAsync(socket, from).ConfigureAwait(false);
                 return formats;
             }
         }
 
         return null;
+    }
+
+    // Not cancellable: a server that answered is always left clean.
+    private static async Task LeaveAsync(Socket socket, IPEndPoint server)
+    {
+        await socket.SendToAsync(new[] { (byte)ClientMessageKind.ConnectionSuccess }, SocketFlags.None, server, CancellationToken.None).ConfigureAwait(false);
+        await socket.SendToAsync(new[] { (byte)ClientMessageKind.Disconnect }, SocketFlags.None, server, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static Socket Open(IPEndPoint target, bool broadcast)

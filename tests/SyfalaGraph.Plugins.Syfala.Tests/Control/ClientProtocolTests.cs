@@ -36,6 +36,22 @@ public sealed class ClientProtocolTests
     }
 
     [Fact]
+    public void No_heartbeat_goes_out_before_the_client_has_answered_a_Connect()
+    {
+        (ClientProtocol p, FakeClientHost host) = Create();
+        host.Check = _ => "wrong channel count";
+        Tick(p, host, 0, 500); // discovering
+        p.OnMessage(Server, ServerMessageKind.Connect, Formats, 500); // refused; discovery resumes at 1500
+        Tick(p, host, 501, 1510);
+        Assert.DoesNotContain(host.Sent, s => s.Kind == ClientMessageKind.Heartbeat);
+        host.Check = _ => null;
+        p.OnMessage(Server, ServerMessageKind.Connect, Formats, 1510); // accepted
+        Tick(p, host, 1511, 1700);
+        Assert.Equal(ClientMessageKind.ConnectionSuccess, host.Sent.First(s => s.Kind != ClientMessageKind.ConnectionRefused).Kind);
+        Assert.True(host.Sent.Count(s => s.Kind == ClientMessageKind.Heartbeat) >= 1);
+    }
+
+    [Fact]
     public void Connect_with_fitting_formats_accepts_and_auto_starts()
     {
         (ClientProtocol p, FakeClientHost host) = Create();

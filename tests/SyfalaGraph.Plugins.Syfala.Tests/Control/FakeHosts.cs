@@ -29,6 +29,8 @@ internal sealed class FakeServerHost : IServerProtocolHost
         return AllowStart;
     }
 
+    public void StartSending(IPEndPoint client) => Log.Add("start sending");
+
     public void StopAudio(IPEndPoint client) => Log.Add("stop audio");
 
     public long LastAudioMs(IPEndPoint client) => Audio.TryGetValue(client, out long t) ? t : long.MinValue;

@@ -37,7 +37,7 @@ public sealed class ServerProtocolTests
     }
 
     [Fact]
-    public void StartIO_prepares_audio_before_answering_success()
+    public void StartIO_prepares_audio_before_answering_success_and_sends_only_after_it()
     {
         (ServerProtocol p, FakeServerHost host) = Create();
         Connect(p, A, 0);
@@ -45,7 +45,8 @@ public sealed class ServerProtocolTests
         Assert.Equal(SessionState.Running, p.StateOf(A));
         int start = host.Log.IndexOf("start audio");
         int success = host.Log.IndexOf("send StartIOSuccess");
-        Assert.True(start >= 0 && success > start, string.Join(", ", host.Log));
+        int sending = host.Log.IndexOf("start sending");
+        Assert.True(start >= 0 && success > start && sending > success, string.Join(", ", host.Log));
     }
 
     [Fact]
@@ -180,14 +181,74 @@ public sealed class ServerProtocolTests
     }
 
     [Fact]
-    public void Discovery_from_a_running_client_restarts_its_handshake()
+    public void Discovery_from_a_connected_or_running_client_is_answered_and_keeps_its_session()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        Connect(p, A, 0);
+        p.OnMessage(A, ClientMessageKind.Discovery, 1); // the reference client's beacon, while connected
+        Assert.Equal(SessionState.Connected, p.StateOf(A));
+        p.OnMessage(A, ClientMessageKind.StartIO, 2);
+        for (long t = 100; t <= 1000; t += 100)
+        {
+            p.OnMessage(A, ClientMessageKind.Discovery, t); // and while it streams
+            p.OnTick(t);
+        }
+
+        Assert.Equal(SessionState.Running, p.StateOf(A));
+        Assert.Equal(A, p.RunningClient);
+        Assert.DoesNotContain("stop audio", host.Log);
+        Assert.Equal(12, host.SentTo(A).Count(k => k == ServerMessageKind.Connect)); // every Discovery is answered
+        Assert.DoesNotContain(host.Reports, r => r.Event is ProtocolEvent.IOStopped or ProtocolEvent.TimedOut); // a Discovery is a sign of life
+        p.OnMessage(A, ClientMessageKind.StopIO, 1001);
+        Assert.Equal(ServerMessageKind.StopIOSuccess, host.SentTo(A).Last());
+    }
+
+    [Fact]
+    public void ConnectionSuccess_again_from_a_running_client_restarts_its_session()
     {
         (ServerProtocol p, FakeServerHost host) = Create();
         Connect(p, A, 0);
         p.OnMessage(A, ClientMessageKind.StartIO, 1);
         p.OnMessage(A, ClientMessageKind.Discovery, 2);
-        Assert.Equal(SessionState.Offered, p.StateOf(A));
-        Assert.Equal(ServerMessageKind.Connect, host.SentTo(A).Last());
+        p.OnMessage(A, ClientMessageKind.ConnectionSuccess, 3); // it answered our Connect: it had lost its state
+        Assert.Equal(SessionState.Connected, p.StateOf(A));
         Assert.Null(p.RunningClient);
+        Assert.Equal("stop audio", host.Log.Last());
+        p.OnMessage(A, ClientMessageKind.StartIO, 4);
+        Assert.Equal(SessionState.Running, p.StateOf(A));
+        Assert.Equal(2, host.Log.Count(l => l == "start audio"));
+        Assert.Equal(2, host.Reports.Count(r => r.Event == ProtocolEvent.Connected && r.Number == 1));
+    }
+
+    [Fact]
+    public void No_heartbeat_goes_to_a_client_that_has_not_answered_Connect()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        p.OnMessage(A, ClientMessageKind.Discovery, 0);
+        for (long t = 0; t <= 500; t += 10)
+        {
+            p.OnTick(t);
+        }
+
+        Assert.Equal([ServerMessageKind.Connect], host.SentTo(A));
+        p.OnMessage(A, ClientMessageKind.ConnectionSuccess, 500);
+        for (long t = 510; t <= 800; t += 10)
+        {
+            p.OnTick(t);
+        }
+
+        Assert.Equal(3, host.SentTo(A).Count(k => k == ServerMessageKind.Heartbeat)); // 600, 700, 800
+    }
+
+    [Fact]
+    public void A_client_that_never_answers_Connect_is_dropped_after_the_timeout()
+    {
+        (ServerProtocol p, FakeServerHost host) = Create();
+        p.OnMessage(A, ClientMessageKind.Discovery, 0);
+        p.OnTick(600);
+        Assert.NotNull(p.StateOf(A));
+        p.OnTick(601);
+        Assert.Null(p.StateOf(A));
+        Assert.Contains((ProtocolEvent.Abandoned, A, 1), host.Reports);
     }
 }

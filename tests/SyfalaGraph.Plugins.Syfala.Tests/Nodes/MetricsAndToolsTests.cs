@@ -76,8 +76,9 @@ public sealed class MetricsAndToolsTests
         Assert.Equal(server, Assert.Single(found).EndPoint);
         Assert.Equal(rig.Server.Formats, found[0].Formats);
         Assert.True(rig.RunUntil(r => r.Server.ConnectedClients == 1, TimeSpan.FromSeconds(1)), "the probes' sessions were not removed");
-        Assert.Equal(2, rig.ServerEvents.Count(NodeEventKind.PeerConnected)); // the client, then the probe (discover does not connect)
-        Assert.Equal(1, rig.ServerEvents.Count(NodeEventKind.PeerDisconnected));
+        // The client, then the probe and discover: each connects (a Connect is answered with a connection result) and disconnects.
+        Assert.Equal(3, rig.ServerEvents.Count(NodeEventKind.PeerConnected));
+        Assert.Equal(2, rig.ServerEvents.Count(NodeEventKind.PeerDisconnected));
         Assert.True(rig.Client.IsRunningIO && rig.Server.IsRunningIO);
         Assert.Null(await SyfalaProbe.ProbeAsync(new IPEndPoint(IPAddress.Loopback, 9), TimeSpan.FromMilliseconds(300), ct));
     }

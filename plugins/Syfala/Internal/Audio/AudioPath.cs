@@ -15,7 +15,9 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // Design: everything audio of one node, shared by server and client: the send rings (audio thread → sender thread),
 // the receive buffers (receiver thread → audio thread), the two threads, and the session handover. The control
 // plane calls Activate/Deactivate; Activate returns once both threads have acknowledged the new session, so the
-// server answers StartIOSuccess only after its audio is anchored (byte 0 of each stream = the next frame).
+// server answers StartIOSuccess only after its receive side is anchored. Both sides activate without sending and
+// call StartSending after StartIOSuccess (the client once it received it, the server once it sent it), which anchors
+// the send side there (byte 0 of each stream = the next frame the graph writes): no audio precedes the reply.
 
 /// <summary>The audio half of a Syfala node. Created in Prepare, started in Start.</summary>
 internal sealed class AudioPath
@@ -188,7 +190,7 @@ internal sealed class AudioPath
         return WaitForAcknowledgement(session.Generation, sending);
     }
 
-    /// <summary>Lets the sender send in the current session (client: after StartIOSuccess).</summary>
+    /// <summary>Lets the sender send in the current session (after StartIOSuccess: received by a client, sent by the server). Control plane only.</summary>
     public bool StartSending()
     {
         AudioSession? current = Volatile.Read(ref _session);

@@ -10,10 +10,17 @@ internal interface IServerProtocolHost
     void Send(IPEndPoint client, ServerMessageKind kind);
 
     /// <summary>
-    /// Prepares and anchors audio for <paramref name="client"/> (rings reset, byte indices 0, receiver accepting);
-    /// returns only when the audio threads are ready. False when it cannot (another client's I/O runs).
+    /// Prepares and anchors audio for <paramref name="client"/> (rings reset, byte indices 0, receiver accepting,
+    /// nothing sent yet); returns only when the audio threads are ready. False when it cannot (another client's I/O runs).
     /// </summary>
     bool TryStartAudio(IPEndPoint client);
+
+    /// <summary>
+    /// Lets the sender send to <paramref name="client"/> (byte 0 of each stream = the next frame the graph writes).
+    /// Called once StartIOSuccess has been sent: the reference client drops audio that arrives while its StartIO is
+    /// pending (shared/protocol/SYFALA-WIRE.md), so none may precede the reply.
+    /// </summary>
+    void StartSending(IPEndPoint client);
 
     /// <summary>Stops audio with <paramref name="client"/>.</summary>
     void StopAudio(IPEndPoint client);

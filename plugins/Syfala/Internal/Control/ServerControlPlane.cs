@@ -72,7 +72,15 @@ internal sealed class ServerControlPlane : ControlPlane, IServerProtocolHost
     bool IServerProtocolHost.TryStartAudio(IPEndPoint client)
     {
         _audioClient = client;
-        return Audio.Activate(client.Serialize(), [.. _formats.Inputs], [.. _formats.Outputs], sending: true);
+        return Audio.Activate(client.Serialize(), [.. _formats.Inputs], [.. _formats.Outputs], sending: false);
+    }
+
+    void IServerProtocolHost.StartSending(IPEndPoint client)
+    {
+        if (!Audio.StartSending())
+        {
+            Logger.LogWarning("{Node}: the sender did not acknowledge the start of I/O with {Peer} within 1 s", NodeId, client);
+        }
     }
 
     void IServerProtocolHost.StopAudio(IPEndPoint client)

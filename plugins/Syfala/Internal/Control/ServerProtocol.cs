@@ -9,10 +9,16 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 //   (unknown) --Discovery[allowed, room]--> Offered --ConnectionSuccess--> Connected --StartIO[host prepares+anchors]--> Running
 //   Offered --ConnectionRefused/Failed--> (removed)         Connected <--StopIO-- Running
 //   any --Disconnect / timeout--> (removed)                 Connected --StartIO[host cannot]--> Connected + StartIOFailed
+//   Connected/Running --ConnectionSuccess--> Connected (the client did the handshake again: it had lost its state)
 //
-// A Discovery from a known client restarts its handshake (it lost its state). StartIO/StopIO are idempotent (the
-// answer is resent). Only one session runs I/O at a time: the graph ports are one set of streams. Unknown peers are
-// ignored except for Discovery; each ignored message is counted.
+// A Discovery from a known client is answered with Connect again and changes nothing else: the reference client's
+// discovery beacon keeps broadcasting Discovery after it has connected, and ignores a Connect from a server it is
+// connected to (shared/protocol/SYFALA-WIRE.md, "What the protocol leaves open"). A client that really lost its state
+// is recognised when it answers that Connect with ConnectionSuccess (the reference never sends it twice), or by a new
+// source port (a new session; the old one times out). StartIOSuccess leaves before the first audio datagram: the
+// reference client drops audio while its StartIO is pending. Heartbeats go only to clients that answered Connect.
+// StartIO/StopIO are idempotent (the answer is resent). Only one session runs I/O at a time: the graph ports are one
+// set of streams. Unknown peers are ignored except for Discovery; each ignored message is counted.
 
 /// <summary>Server protocol state machine (all sessions). Control plane only.</summary>
 internal sealed class ServerProtocol
@@ -100,12 +106,12 @@ internal sealed class ServerProtocol
         switch (kind)
         {
             case ClientMessageKind.Discovery:
-                // The client lost its state (restarted): start its handshake again.
-                StopIfRunning(from, session);
-                session.State = SessionState.Offered;
+                // Offered: our Connect was lost. Connected or Running: a beacon (liveness noted); the session goes on.
                 _host.Send(from, ServerMessageKind.Connect);
                 break;
-            case ClientMessageKind.ConnectionSuccess when session.State == SessionState.Offered:
+            case ClientMessageKind.ConnectionSuccess:
+                // After Offered, the handshake; otherwise the client answered a Connect again because it lost its state.
+                StopIfRunning(from, session);
                 session.State = SessionState.Connected;
                 _host.Report(ProtocolEvent.Connected, from, session.Number, "");
                 break;
@@ -123,6 +129,7 @@ internal sealed class ServerProtocol
                     session.State = SessionState.Running;
                     RunningClient = from;
                     _host.Send(from, ServerMessageKind.StartIOSuccess);
+                    _host.StartSending(from); // after the reply has left: no audio before StartIOSuccess
                     _host.Report(ProtocolEvent.IOStarted, from, session.Number, "");
                 }
                 else
@@ -169,7 +176,8 @@ internal sealed class ServerProtocol
                 continue;
             }
 
-            if (nowMs - session.LastSentMs >= _heartbeatMs)
+            // Only to a client that answered Connect (the reference starts heartbeats once the connection is established).
+            if (session.State != SessionState.Offered && nowMs - session.LastSentMs >= _heartbeatMs)
             {
                 session.LastSentMs = nowMs;
                 _host.Send(client, ServerMessageKind.Heartbeat);
