@@ -128,7 +128,9 @@ public class ReloadTests
         float[] got = ((CaptureNode)rt.GetNode("beep_cap")).Drain();
         Assert.True(got.Length > 24000, $"the sink received {got.Length} frames");
         Assert.Equal(24000, got.Count(x => x != 0));
-        Assert.Equal(RenderBeepOffline(), got[..24000]); // sample for sample, from the beep's first frame
+        // Sample for sample, from the beep's first frame: a count alone cannot tell a beep that lost its first blocks
+        // from a sink that recorded blocks the beep never played.
+        Assert.Equal(RenderBeepOffline(), got[..24000]);
         Assert.All(got[24000..], x => Assert.Equal(0f, x));
     }
 
@@ -150,5 +152,26 @@ public class ReloadTests
         float[] beep = ((CaptureNode)rt.GetNode("cap")).Drain();
         Assert.Equal(24000, beep.Length);
         return beep;
+    }
+
+    [Fact]
+    public async Task Finite_tone_added_by_an_edit_ends_alone_and_the_endless_graph_plays_on_to_its_duration()
+    {
+        using GraphRuntime rt = await RunAndAddBeepAsync(durationSeconds: 4);
+        long beepEnded = rt.FramesProcessed;
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.False(rt.Completion.IsCompleted, $"the graph ended at frame {rt.FramesProcessed}, with the added tone (ended by frame {beepEnded})");
+        Assert.True(TestGraphs.WaitForEnd(rt, 20), "the graph did not end at its duration");
+        rt.Stop();
+
+        Assert.Equal(4 * 48000, rt.FramesProcessed); // ended by the duration
+        float[] tone = ((CaptureNode)rt.GetNode("cap")).Drain();
+        Assert.Equal(rt.FramesProcessed, tone.Length);
+        float[] after = tone[(int)beepEnded..];
+        Assert.True(after.Length >= 48000, $"only {after.Length} frames after the added tone ended");
+        for (int s = 0; s + 4800 <= after.Length; s += 4800)
+        {
+            Assert.InRange(new ArraySegment<float>(after, s, 4800).Max(Math.Abs), 0.49f, 0.5f); // the endless tone plays on, every 100 ms
+        }
     }
 }
