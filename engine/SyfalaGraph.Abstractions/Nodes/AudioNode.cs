@@ -33,10 +33,13 @@ public abstract class AudioNode : IDisposable
     /// write every frame of every output channel. Audio thread: yes.
     /// </summary>
     /// <remarks>
-    /// When a plain DSP node (not a service, driver or decoupled node) is added by a reload, the engine calls
-    /// Process a few times on the reload thread, on the node's own unpublished buffers, before the node goes
-    /// live, so that its code is compiled off the audio thread. Process must therefore not act on anything
-    /// outside the node (files, devices, sockets); nodes that do are service, driver or decoupled nodes.
+    /// So that a plain DSP node's code (not a service, driver or decoupled node's) is compiled off the audio
+    /// thread, the engine builds scratch instances of its type — from the node's parameters (each node a reload
+    /// adds) or the type's defaults (once per type) — prepares them, runs Process a few times on their own
+    /// buffers on a thread that is not the audio thread, and disposes them. They never join the graph, and the
+    /// instance that goes live runs Process only on the audio thread, from the state Prepare left. A plain DSP
+    /// node's constructor, Prepare and Process must therefore not act on anything outside the node (files,
+    /// devices, sockets); nodes that do are service, driver or decoupled nodes.
     /// </remarks>
     public abstract void Process(in ProcessContext context);
 

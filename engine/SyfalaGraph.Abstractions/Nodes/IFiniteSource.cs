@@ -1,8 +1,9 @@
 namespace SyfalaGraph.Abstractions.Nodes;
 
 /// <summary>
-/// A source that ends (a file that does not loop, a tone with a duration). The offline clock runs
-/// until every finite source has ended, then stops.
+/// A source that ends (a file that does not loop, a tone with a duration). A graph that starts with one
+/// ends, offline or in real time, once every finite source it runs has ended; one that starts without
+/// any is not ended by a finite source a reload adds (README, "When a graph ends").
 /// </summary>
 public interface IFiniteSource
 {

@@ -11,6 +11,10 @@ namespace SyfalaGraph.Engine.Runtime;
 // (gather inputs: sum of upstream channels, aliased single links cost nothing; call the node inside
 // try/catch: an exception mutes that node only), writes the bridges going to other domains, and accounts
 // time.
+// The domain ends by itself when every finite source of its current schedule has ended, if it started with one
+// (its first schedule had one). One that started without (endless tones, looping files, devices, peers only) runs
+// until its duration or a stop: a finite source a reload adds to it plays, ends and falls silent without ending the
+// graph, as a user expects of a beep added to a live graph.
 // Nothing here allocates, locks or blocks; counters are plain fields written by this thread alone and
 // read by others with Volatile.Read.
 
@@ -25,6 +29,7 @@ internal sealed class DomainCycle : IGraphCycle
     private readonly bool _offline;
     private readonly long _maxFrames;
     private readonly bool _measureNodes;
+    private readonly bool _endsWithSources;
     private Schedule _schedule;
     private volatile bool _stopRequested;
     private long _frameTime;
@@ -54,9 +59,14 @@ internal sealed class DomainCycle : IGraphCycle
         _offline = offline;
         _maxFrames = maxFrames <= 0 ? long.MaxValue : maxFrames;
         _measureNodes = measureNodes;
+        _endsWithSources = schedule.FiniteSources.Length > 0;
     }
 
-    /// <summary>Completes once the cycle has ended (all finite sources ended, duration reached, or stop requested).</summary>
+    /// <summary>
+    /// Completes once the cycle has ended: the finite sources of its current schedule all ended (only when the schedule
+    /// it was created with had one: a reload never gives an end to a domain that started without), the duration was
+    /// reached, or a stop was requested.
+    /// </summary>
     public TaskCompletionSource Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public long FrameTime => Volatile.Read(ref _frameTime);
@@ -238,7 +248,7 @@ internal sealed class DomainCycle : IGraphCycle
         }
 
         Volatile.Write(ref _allocatedLast, allocated);
-        if (frameTime >= _maxFrames || AllSourcesEnded(schedule.FiniteSources))
+        if (frameTime >= _maxFrames || (_endsWithSources && AllSourcesEnded(schedule.FiniteSources)))
         {
             End();
             return false;

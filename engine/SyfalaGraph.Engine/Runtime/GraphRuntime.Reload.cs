@@ -13,9 +13,10 @@ namespace SyfalaGraph.Engine.Runtime;
 // 1. Off the audio thread: nodes whose type, ports and parameters are unchanged keep their instance (and
 //    so their state: phase, ring contents, open files); changed parameters are offered live through
 //    AudioNode.TryUpdateParameters, and nodes that decline, or whose type or channel counts changed, are
-//    recreated; new nodes are constructed, prepared, warmed up (new DSP nodes run Process a few times on
-//    their unpublished buffers so their code is compiled here, not on the audio thread) and (services)
-//    started. Buffers and slots are built anew; bridges between clock domains are kept when unchanged.
+//    recreated; new nodes are constructed, prepared, warmed up (for each new DSP node a scratch instance of
+//    its type, built from the same parameters, runs Process a few times and is disposed, so the code is
+//    compiled here, not on the audio thread; nothing runs Process of an instance before it goes live) and
+//    (services) started. Buffers and slots are built anew; bridges between clock domains are kept when unchanged.
 // 2. Each domain's new Schedule is published with one reference write; its audio thread takes it at its
 //    next block.
 // 3. Once the cycle counter shows a block ran on the new schedule, the replaced and removed instances are
@@ -185,13 +186,20 @@ public sealed partial class GraphRuntime
     }
 
     /// <summary>
-    /// Gathers a new node's inputs once (into its own buffers) and runs a new DSP node's Process a few times on its own, not yet published, buffers, here on the reload thread,
-    /// so that every method it calls is JIT-compiled before the audio thread first runs it (a first call costs
-    /// 0.1–5 ms: a late block). Only plain DSP nodes: services, drivers and decoupled nodes act on the world
-    /// (files, devices, peers) in Process. The state this advances (a tone's phase) is that of a node that has not
-    /// yet played anything. A throw is left for the audio thread, where faults are isolated and reported.
+    /// Gathers a new node's inputs once (into its own, not yet published, buffers) and, for a new plain DSP node, runs
+    /// Process a few times on a scratch instance of its type built from the same parameters, then disposes it — here on
+    /// the reload thread, so that what this node's parameters make Process call (a waveform, a channel count the
+    /// per-type warm-up did not take) is JIT-compiled before the audio thread first runs it (a first call costs
+    /// 0.1–5 ms: a late block; tiered compilation is off, see the README). Never on the instance that goes live:
+    /// Process advances its state (the frames a finite tone has left, what a sink has recorded), and it must start
+    /// from the state Prepare left. Only plain DSP nodes, as <see cref="WarmUpType"/>: services, drivers and
+    /// decoupled nodes open files, devices or sockets in Prepare or act on them in Process. Audio thread: no.
     /// </summary>
-    private static void WarmUpProcess(NodeSlot slot, double rate, int block, bool offline)
+    /// <remarks>
+    /// Kept rather than dropped: <see cref="WarmUpType"/> runs once per type, with the first node's parameters, so a
+    /// second node of a warmed type whose parameters take other paths would compile them on the audio thread.
+    /// </remarks>
+    private void WarmUpProcess(NodeSlot slot, double rate, int block, bool offline)
     {
         slot.GatherInputs(block); // the first sum of several links into an input compiles TensorPrimitives.Add
         if (slot.Instance is IServiceNode or IDriverNode or IDecoupledNode)
@@ -199,17 +207,7 @@ public sealed partial class GraphRuntime
             return;
         }
 
-        try
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                slot.Instance.Process(new ProcessContext(block, 0, rate, slot.Inputs, slot.Outputs, slot.Events, offline));
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Reported when it happens on the audio thread.
-        }
+        WarmUpScratch(slot, slot.Node.Parameters, null, rate, block, offline);
     }
 
     /// <summary>
@@ -274,7 +272,12 @@ public sealed partial class GraphRuntime
         return copy;
     }
 
-    private void WarmUpScratch(NodeSlot slot, NodeParameters from, NodeParameters to, double rate, int block, bool offline)
+    /// <summary>
+    /// Builds a scratch instance of the slot's node type with <paramref name="from"/>, prepares it and runs Process on
+    /// its own buffers, offering <paramref name="to"/> live after three blocks when given; then disposes it. The scratch
+    /// never joins the graph. A throw is logged at debug level (the defaults may not suit these ports). Audio thread: no.
+    /// </summary>
+    private void WarmUpScratch(NodeSlot slot, NodeParameters from, NodeParameters? to, double rate, int block, bool offline)
     {
         AudioNode? scratch = null;
         try
@@ -286,7 +289,7 @@ public sealed partial class GraphRuntime
             var outputs = slot.Node.Outputs.Select(p => new AudioBuffer(p.Channels, block)).ToArray();
             for (int i = 0; i < 8; i++)
             {
-                if (i == 3)
+                if (i == 3 && to is not null)
                 {
                     _ = scratch.TryUpdateParameters(to);
                 }

@@ -80,8 +80,9 @@ public sealed partial class GraphRuntime : IDisposable
     public IReadOnlyList<NodeSlot> Slots => Volatile.Read(ref _slots);
 
     /// <summary>
-    /// Completes when the graph has ended: the main domain ended (its finite sources ended, or the duration was
-    /// reached on its clock; the other domains are then asked to stop), or <see cref="Stop"/>.
+    /// Completes when the graph has ended: the main domain ended (its finite sources ended — only when it started with
+    /// one, so a finite source added by <see cref="Apply"/> never ends a graph that started without — or the duration
+    /// was reached on its clock; the other domains are then asked to stop), or <see cref="Stop"/>.
     /// </summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
