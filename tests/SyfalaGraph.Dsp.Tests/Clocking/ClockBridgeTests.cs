@@ -157,7 +157,7 @@ public class ClockBridgeTests
     /// machine: any drift measured is an error of ours) or are 400 ppm apart. From 2 s after the first block on, the
     /// measured drift stays within 5 ppm of the true one and the fill — the latency, so the time base — within 12 frames
     /// of its target; a 3072-frame target covers the stalls, so nothing underflows. The ratio adds the fill correction:
-    /// within 8.3–26.5 ppm over these five seeds, the peak while the lock-in's fill offset (a few frames) is corrected;
+    /// within 5.5–26.5 ppm over these five seeds, the peak while the lock-in's fill offset (a few frames) is corrected;
     /// the goal is 20 ppm, which one seed misses. Asserted at 30 ppm so that it cannot get worse unseen.
     /// </summary>
     [Theory]
