@@ -7,24 +7,16 @@ namespace SyfalaGraph.Dsp.Clocking;
 
 // Design: one producer thread (a clock domain, or a network receiver) writes interleaved frames into an
 // SPSC ring; one consumer thread (another domain's audio thread) reads exactly the frames it needs through
-// a PolyphaseResampler whose ratio follows the two clocks' rates, as two delay-locked loops estimate them, with a
-// slow correction of the fill error on top.
+// a PolyphaseResampler whose ratio a DriftController steers so that the fill stays at its target.
 //
-// Clock recovery (zita-njbridge's method; F. Adriaensen, "Using a DLL to filter time", LAC 2005): each side's
-// thread feeds its own DelayLockedLoop with (time of the write or read, frames so far). The ratio is the producer's
-// estimated rate over the consumer's, so it follows the true drift without waiting for the fill to move, and late
-// wake-ups, bursts and stalls — outliers to a DLL — move neither the rates nor the loops' time bases. The fill the
-// correction holds is measured between the two filtered time bases: the producer's filtered position at the
-// consumer's filtered time of the read, minus the consumer's position. It moves only when the clocks really move;
-// the correction brings it back to target with a time constant of FillCorrectionSeconds, plus the target's own
-// slope (an adaptive target that rises) fed forward.
-//
-// The raw fill, for priming, under- and overflow and the adaptive target: the fill seen by the consumer jumps by a
-// whole producer block at each write, so the producer publishes, with each write, the total frames written and the
-// time of the write (a seqlock, with its DLL's filtered time and rate); the consumer extrapolates the producer's
-// position to "now" at the nominal rate (by at most the last write's length) and subtracts its own position, which
-// includes the resampler's fractional read point. Time comes from a TimeProvider: the system's monotonic clock, or
-// the engine's virtual timeline in simulations.
+// Measuring the fill: the fill seen by the consumer jumps by a whole producer block at each write, and when
+// the two clocks drift the phase between writes and reads turns slowly, so the sampled fill is a sawtooth
+// beating at (drift × rate / block) Hz — 0.3 Hz for 400 ppm at 64 frames — too slow to filter away and
+// audible as wow once the loop follows it. Instead the producer publishes, with each write, the total
+// frames written and the time of the write (a seqlock pair); the consumer extrapolates the producer's
+// position to "now" at the nominal rate (by at most the last write's length), which is smooth, and
+// subtracts its own position, which includes the resampler's fractional read point. Time comes from a
+// TimeProvider: the system's monotonic clock, or the engine's virtual timeline in simulations.
 //
 // Start, under- and overflow: the consumer outputs silence until the fill reaches its target (priming),
 // then drops any backlog beyond it (the consumer may start long after the producer) so the loop starts
@@ -33,15 +25,16 @@ namespace SyfalaGraph.Dsp.Clocking;
 // target for a quarter of a second (a consumer that stalled and will not catch up) is skipped back to it. A
 // consumer that catches up after a stall (reads back to back) gets its backlog played, not skipped: skipping it
 // would leave the fill that far below target once caught up. These are recoveries from faults, not steady state.
-// The DLLs keep the learnt rates across a re-prime and a reset (a reset takes the producer's phase again from its
-// next write), so nothing has to lock again. The fill error given to the correction is limited to ± one producer plus
-// one consumer block, so a step of a time base (a DLL re-anchoring) bends the ratio by at most that over
-// FillCorrectionSeconds.
+// The integrator keeps the learnt drift across a re-prime, so the loop does not have to lock again.
+// A thread that runs late (a loaded machine, a page fault) makes the fill jump by its delay for a few blocks, while
+// drift moves it by a fraction of a frame per block: the error given to the loop is limited to ± one producer plus
+// one consumer block, so a 50 ms stall nudges the ratio by a few hundred ppm instead of kicking it to its limit.
 //
 // Two nominal rates (a 48 kHz peer feeding a 44.1 kHz graph): the ring holds producer frames, so the fill,
 // the target and the extrapolation are counted at the producer's rate; the resampler's step is the nominal
-// ratio R0 = producer rate / consumer rate times the measured (1 + producer drift) / (1 + consumer drift), and its
-// filter is stretched when R0 > 1 so its cutoff sits at the consumer's half rate.
+// ratio R0 = producer rate / consumer rate times the controller's 1 + drift, and its filter is stretched when
+// R0 > 1 so its cutoff sits at the consumer's half rate. The controller sees the error divided by R0 (in
+// consumer frames), which keeps its loop gains those of the unity case.
 //
 // Adaptive latency (ClockBridgeOptions.AdaptiveLatency, an adaptive jitter buffer): a fixed target must cover the
 // worst phase between writes and reads — a read just before a write finds a whole producer block less than the
@@ -56,7 +49,8 @@ namespace SyfalaGraph.Dsp.Clocking;
 // AdaptiveAnticipationSeconds: the target rises well before a write slips past a read. Clocks so far apart that the
 // phase sweeps a whole block within that time (133 ppm at 64 frames and 48 kHz) get the worst phase: there is
 // nothing the loop could follow there. Rises are slewed (a block per AdaptiveRiseSeconds) so the loop bends the
-// ratio by a few hundred ppm, not thousands; the drift that moves the phase is the DLLs' measured drift. A
+// ratio by a few hundred ppm, not thousands; the drift that moves the phase is the loop's learnt drift plus the
+// slope of the target (a rising target makes the loop read slower, which its integrator would take for drift). A
 // write that comes later than its usual lead is missed by a read: that read underflows, and the bridge primes again
 // at the worst phase's target, to come down over the next seconds. So adaptive trades an underflow now and then, on a loaded machine,
 // for up to a block less latency with steady writes — and more latency, but no underflow, with writes in bursts,
@@ -79,10 +73,7 @@ public sealed class ClockBridge
     private readonly RingProducer<float> _producer;
     private readonly RingConsumer<float> _consumer;
     private readonly PolyphaseResampler _resampler;
-    private readonly DelayLockedLoop _producerClock;
-    private readonly DelayLockedLoop _consumerClock;
-    private readonly double _maxDeviation;
-    private readonly double _correctionPerFrame;
+    private readonly DriftController _controller;
     private readonly AudioBuffer _staging;
     private readonly int _maxConsumerFrames;
     private readonly int _maxConsumerInputFrames;
@@ -100,11 +91,7 @@ public sealed class ClockBridge
     private long _stampFrames;
     private long _stampTicks;
     private int _stampLastWrite;
-    private double _stampSmoothTicks;
-    private double _stampTicksPerFrame;
-    private double _stampDrift;
     private long _producerFrames;
-    private int _producerResetSeen;
     private long _overflows;
 
     // Consumer state.
@@ -114,10 +101,6 @@ public sealed class ClockBridge
     private long _readStampFrames;
     private long _readStampTicks;
     private int _readStampLastWrite;
-    private double _readSmoothTicks;
-    private double _readTicksPerFrame;
-    private double _readDrift;
-    private double _drift;
     private int _stagedFrames;
     private double _position;
     private bool _priming = true;
@@ -178,10 +161,7 @@ public sealed class ClockBridge
         LatencyFrames = latency;
         _target = latency;
         double maxDeviation = options.MaxDriftPpm * 1e-6;
-        _maxDeviation = maxDeviation;
-        _producerClock = new DelayLockedLoop(producerRate, options.LoopBandwidthHz, _time.TimestampFrequency);
-        _consumerClock = new DelayLockedLoop(sampleRate, options.LoopBandwidthHz, _time.TimestampFrequency);
-        _correctionPerFrame = 1 / (FillCorrectionSeconds * producerRate);
+        _controller = new DriftController(sampleRate, options.LoopBandwidthHz, maxDeviation);
         _maxConsumerFrames = options.ConsumerBlockFrames;
         _maxConsumerInputFrames = (int)Math.Ceiling(options.ConsumerBlockFrames * _nominalRatio * (1 + maxDeviation));
         _resyncMargin = 4 * Math.Max(options.ProducerBlockFrames, _maxConsumerInputFrames);
@@ -277,28 +257,10 @@ public sealed class ClockBridge
     public int RingFillFrames => Volatile.Read(ref _ringFill);
 
     /// <summary>
-    /// The resampling ratio of the last read over its nominal value, minus 1, in ppm: the measured drift
-    /// (<see cref="DriftPpm"/>) plus the fill correction; positive when the producer's clock runs faster than the
-    /// consumer's.
+    /// The drift correction of the last read, in ppm: the resampling ratio over its nominal value, minus 1; positive
+    /// when the producer's clock runs faster than its nominal rate says.
     /// </summary>
     public double RatioPpm => ((Volatile.Read(ref _ratio) / _nominalRatio) - 1) * 1e6;
-
-    /// <summary>
-    /// The drift the two delay-locked loops measure, in ppm: the producer's estimated rate over the consumer's, over
-    /// the nominal ratio, minus 1 — <see cref="RatioPpm"/> without the fill correction. Positive when the producer's
-    /// clock runs faster than the consumer's.
-    /// </summary>
-    public double DriftPpm => Volatile.Read(ref _drift) * 1e6;
-
-    /// <summary>
-    /// Time constant of the fill correction, seconds (4): a fill off its target by e frames bends the ratio by
-    /// e / (4 s × producer rate) on top of the measured drift (1 frame at 48 kHz: 5.2 ppm; 64 frames: 333 ppm), the
-    /// error limited to ± one producer plus one consumer block. Slow, so that the noise of the filtered time bases
-    /// (a few frames while the loops lock in) bends the pitch by tens of ppm, not hundreds; not slower, because an
-    /// adaptive target whose writes sweep past the reads (100 ppm apart) must be followed within a block or two (at
-    /// 6 s, 14 underflows in 360 s of that case).
-    /// </summary>
-    public const double FillCorrectionSeconds = 4;
 
     /// <summary>True while waiting for the fill to reach the target (at start and after an underflow).</summary>
     public bool IsPriming => Volatile.Read(ref _priming);
@@ -391,8 +353,7 @@ public sealed class ClockBridge
     public void ResetFromProducer()
     {
         Volatile.Write(ref _resetPosition, _producer.TotalWritten);
-        _producerClock.Restart(); // the new session's writes come at a phase of their own
-        _producerResetSeen = Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
+        Interlocked.Increment(ref _resetRequested); // full fence: the position is visible before the request
     }
 
     /// <summary>
@@ -425,8 +386,6 @@ public sealed class ClockBridge
 
         int hl = _resampler.HalfLength;
         long now = _time.GetTimestamp();
-        long outputFrames = _outputFrames;
-        _consumerClock.Update(now, outputFrames);
         ReadStamp();
         // Producer position extrapolated to now (at most one write ahead).
         double ahead = Math.Clamp((now - _readStampTicks) * _framesPerTick, 0, _readStampLastWrite);
@@ -446,19 +405,15 @@ public sealed class ClockBridge
                 Volatile.Write(ref _target, PeakTarget);
             }
 
-            // Playing starts, and the backlog is dropped, on the fill the correction will hold (between the filtered
-            // time bases): started on the raw fill, a stall or a late write at that moment would leave an offset the
-            // slow correction takes many seconds to remove.
-            double startFill = SmoothFill(outputFrames, fill);
-            if (startFill < _target || ringFrames < (frames * _nominalRatio) + hl + 1)
+            if (fill < _target || ringFrames < (frames * _nominalRatio) + hl + 1)
             {
-                Publish(ringFrames, startFill);
+                Publish(ringFrames, fill);
                 Silence(destination, frames);
                 return;
             }
 
             // The consumer may start well after the producer: drop the backlog so the fill starts at its target.
-            Resync(ref ringFrames, ref fill, startFill - _target);
+            Resync(ref ringFrames, ref fill);
             _meanFill = fill;
             _staging.Clear(hl - 1);
             _surplusSinceTicks = -1;
@@ -476,25 +431,19 @@ public sealed class ClockBridge
         {
             // Far above target for good (the consumer stalled and did not catch up, or the producer burst): skip to
             // the target rather than play that late; counted with the overflows since audio is discarded.
-            Resync(ref ringFrames, ref fill, fill - _target);
+            Resync(ref ringFrames, ref fill);
             Volatile.Write(ref _overflows, _overflows + 1);
             _surplusSinceTicks = -1;
         }
 
-        double smoothFill = SmoothFill(outputFrames, fill);
-        Publish(ringFrames, smoothFill);
-        double drift = ((1 + _readDrift) / (1 + _consumerClock.Drift)) - 1;
-        Volatile.Write(ref _drift, drift);
+        Publish(ringFrames, fill);
         if (_adaptive)
         {
-            Adapt(fill, ahead, frames, drift);
+            Adapt(fill, ahead, frames);
         }
 
-        // The measured drift, plus the fill correction, plus the adaptive target's slope fed forward (a fill that
-        // should rise by s per consumer frame needs the reads to take s fewer producer frames each).
-        double error = Math.Clamp(smoothFill - _target, -_errorLimit, _errorLimit);
-        double deviation = ((1 + drift) * (1 + (error * _correctionPerFrame) - (_targetSlope / _nominalRatio))) - 1;
-        double ratio = _nominalRatio * (1 + Math.Clamp(deviation, -_maxDeviation, _maxDeviation));
+        double error = Math.Clamp(fill - _target, -_errorLimit, _errorLimit);
+        double ratio = _nominalRatio * _controller.Update(error / _nominalRatio, frames);
         Volatile.Write(ref _ratio, ratio);
         int needed = (int)Math.Floor(_position + ((frames - 1) * ratio)) + hl + 1 - _stagedFrames;
         if (needed > 0)
@@ -539,10 +488,11 @@ public sealed class ClockBridge
     // over 0.1 s: ahead itself for evenly spaced writes; with writes in bursts the extrapolated fill dips between
     // bursts too, and the depth counts that. A write nearer than the guard counts as missed: a whole write, as at the
     // fixed target's worst phase. Priming (after an underflow) goes straight to the peak's target.
-    private void Adapt(double fill, double ahead, int frames, double drift)
+    private void Adapt(double fill, double ahead, int frames)
     {
-        // The drift the phase moves by: the DLLs' measured drift (the fill correction and the target's slope do not
-        // move the phase between writes and reads).
+        // The drift the phase moves by: the loop's learnt drift plus the slope of the target it follows (a rising target
+        // makes the loop read slower, which its integrator learns as drift; that part does not move the phase).
+        double drift = _controller.Drift + _targetSlope;
         double creep = Math.Max(0, -drift) * ProducerSampleRate * AdaptiveAnticipationSeconds;
         // Clocks far apart sweep the phase through a whole block in less than the anticipation time: nothing to gain
         // that the loop could follow, so such a bridge holds the worst phase like a fixed one.
@@ -565,23 +515,9 @@ public sealed class ClockBridge
     private double Fill(double ahead) =>
         _readStampFrames + ahead - ((_consumer.TotalRead / _channels) - (_stagedFrames - _position));
 
-    // The fill between the two filtered time bases: the producer's filtered position at the consumer's filtered time of
-    // this read, minus the consumer's position (as in Fill). Before the producer's first write: the raw fill.
-    private double SmoothFill(long outputFrames, double rawFill)
+    private void Resync(ref int ringFrames, ref double fill)
     {
-        if (_readTicksPerFrame <= 0)
-        {
-            return rawFill;
-        }
-
-        double producerAt = _readStampFrames + ((_consumerClock.TicksAt(outputFrames) - _readSmoothTicks) / _readTicksPerFrame);
-        return producerAt - ((_consumer.TotalRead / _channels) - (_stagedFrames - _position));
-    }
-
-    // Skips the frames beyond the target (`excess`), as far as the ring allows one more read.
-    private void Resync(ref int ringFrames, ref double fill, double excess)
-    {
-        int skip = (int)Math.Min(Math.Floor(excess), ringFrames - _maxConsumerInputFrames - _resampler.HalfLength - 1);
+        int skip = (int)Math.Min(Math.Floor(fill - _target), ringFrames - _maxConsumerInputFrames - _resampler.HalfLength - 1);
         if (skip > 0)
         {
             _consumer.Skip(skip * _channels);
@@ -606,22 +542,11 @@ public sealed class ClockBridge
     {
         long total = _producerFrames + frames;
         long ticks = _time.GetTimestamp();
-        int resets = Volatile.Read(ref _resetRequested);
-        if (resets != _producerResetSeen)
-        {
-            _producerResetSeen = resets;
-            _producerClock.Restart(); // RequestReset from another thread: a new session's writes
-        }
-
-        _producerClock.Update(ticks, total);
-        // Seqlock: odd version while the fields change; the consumer keeps its last consistent copy.
+        // Seqlock: odd version while the three fields change; the consumer keeps its last consistent copy.
         Volatile.Write(ref _stampVersion, _stampVersion + 1);
         Volatile.Write(ref _stampFrames, total);
         Volatile.Write(ref _stampTicks, ticks);
         Volatile.Write(ref _stampLastWrite, frames);
-        Volatile.Write(ref _stampSmoothTicks, _producerClock.TicksAt(total));
-        Volatile.Write(ref _stampTicksPerFrame, _time.TimestampFrequency / _producerClock.RateHz);
-        Volatile.Write(ref _stampDrift, _producerClock.Drift);
         Volatile.Write(ref _stampVersion, _stampVersion + 1);
         Volatile.Write(ref _producerFrames, total);
     }
@@ -637,17 +562,11 @@ public sealed class ClockBridge
         long frames = Volatile.Read(ref _stampFrames);
         long ticks = Volatile.Read(ref _stampTicks);
         int last = Volatile.Read(ref _stampLastWrite);
-        double smoothTicks = Volatile.Read(ref _stampSmoothTicks);
-        double ticksPerFrame = Volatile.Read(ref _stampTicksPerFrame);
-        double drift = Volatile.Read(ref _stampDrift);
         if (Volatile.Read(ref _stampVersion) == v1)
         {
             _readStampFrames = frames;
             _readStampTicks = ticks;
             _readStampLastWrite = last;
-            _readSmoothTicks = smoothTicks;
-            _readTicksPerFrame = ticksPerFrame;
-            _readDrift = drift;
         }
     }
 

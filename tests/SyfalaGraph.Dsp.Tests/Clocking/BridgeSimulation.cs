@@ -52,20 +52,6 @@ internal sealed class BridgeSimulation
 
     public double StallAtSeconds { get; init; }
 
-    /// <summary>
-    /// Each side's wake-ups come late by |N(0, σ)| with this σ, ms (0: on time): a thread of a loaded machine, or
-    /// datagrams on a network. Seeded by <see cref="Seed"/>.
-    /// </summary>
-    public double JitterMs { get; init; }
-
-    /// <summary>
-    /// Each side stalls this often, on average, per second, by 5–50 ms (uniform), then runs its missed events back
-    /// to back: a page fault, a preempted thread, a burst of queued datagrams. Seeded by <see cref="Seed"/>.
-    /// </summary>
-    public double StallsPerSecond { get; init; }
-
-    public int Seed { get; init; } = 1;
-
     /// <summary>Largest |ratio − expected| seen from the stall to the end, ppm.</summary>
     public double PeakRatioDeviationAfterStallPpm { get; private set; }
 
@@ -94,9 +80,6 @@ internal sealed class BridgeSimulation
 
     /// <summary>Largest |ratio − expected| after lock, ppm: how far the loop bends the pitch.</summary>
     public double PeakRatioDeviationAfterLockPpm { get; private set; }
-
-    /// <summary>Largest |measured drift − expected| after lock, ppm: how far the DLLs' estimate wanders.</summary>
-    public double PeakDriftDeviationAfterLockPpm { get; private set; }
 
     /// <summary>Largest target after lock, producer frames.</summary>
     public double MaxTargetAfterLock { get; private set; }
@@ -149,36 +132,11 @@ internal sealed class BridgeSimulation
         double expectedPpm = ((1 + (ProducerPpm * 1e-6)) / (1 + (ConsumerPpm * 1e-6)) - 1) * 1e6;
         // A read due during the stall happens at its end (then the next ones follow back to back).
         double ReadTime(double due) => due >= stallAt && due < stallEnd ? stallEnd : due;
-        var producerRng = new Random(Seed);
-        var consumerRng = new Random(Seed + 1000);
-        double lastWriteAt = double.MinValue, lastReadAt = double.MinValue;
-        // When an event due at `due` happens: late by the jitter and now and then by a stall, and never before the
-        // side's previous event (after a stall the missed ones follow back to back, 1 µs apart).
-        double Late(double due, double period, Random rng, ref double last)
-        {
-            double at = due;
-            if (JitterMs > 0)
-            {
-                at += Math.Abs(Gaussian(rng)) * JitterMs * 1e6;
-            }
-
-            if (StallsPerSecond > 0 && rng.NextDouble() < StallsPerSecond * period / 1e9)
-            {
-                at += (5 + (45 * rng.NextDouble())) * 1e6;
-            }
-
-            at = Math.Max(at, last + 1000);
-            last = at;
-            return at;
-        }
-
-        // A paired write is due one period minus a hair later, just before its partner.
-        double WriteDue() => PairedWrites && (phase / ProducerBlock) % 2 == 0 ? tp + (producerPeriod * 0.99) : tp;
-        double writeAt = Late(WriteDue(), producerPeriod, producerRng, ref lastWriteAt);
-        double readAt = Late(ReadTime(tc), consumerPeriod, consumerRng, ref lastReadAt);
         while (tp < end || tc < end)
         {
-            if (writeAt <= readAt)
+            // A paired write is due one period minus a hair later, just before its partner.
+            double writeAt = PairedWrites && (phase / ProducerBlock) % 2 == 0 ? tp + (producerPeriod * 0.99) : tp;
+            if (writeAt <= ReadTime(tc))
             {
                 time.Nanoseconds = (long)writeAt;
                 Span<float> s = src.GetChannel(0, ProducerBlock);
@@ -195,11 +153,10 @@ internal sealed class BridgeSimulation
                 }
 
                 tp += producerPeriod;
-                writeAt = Late(WriteDue(), producerPeriod, producerRng, ref lastWriteAt);
                 continue;
             }
 
-            time.Nanoseconds = (long)readAt;
+            time.Nanoseconds = (long)ReadTime(tc);
             Bridge.Read(dst, ConsumerBlock);
             if (tc >= stallAt)
             {
@@ -232,7 +189,6 @@ internal sealed class BridgeSimulation
                 fillReads++;
                 MaxTargetAfterLock = Math.Max(MaxTargetAfterLock, Bridge.TargetFrames);
                 PeakRatioDeviationAfterLockPpm = Math.Max(PeakRatioDeviationAfterLockPpm, Math.Abs(Bridge.RatioPpm - expectedPpm));
-                PeakDriftDeviationAfterLockPpm = Math.Max(PeakDriftDeviationAfterLockPpm, Math.Abs(Bridge.DriftPpm - expectedPpm));
                 MaxFillAfterLock = Math.Max(MaxFillAfterLock, Bridge.FillFrames);
                 MinRingFillAfterLock = Math.Min(MinRingFillAfterLock, Bridge.RingFillFrames);
                 MaxRingFillAfterLock = Math.Max(MaxRingFillAfterLock, Bridge.RingFillFrames);
@@ -246,7 +202,6 @@ internal sealed class BridgeSimulation
             }
 
             tc += consumerPeriod;
-            readAt = Late(ReadTime(tc), consumerPeriod, consumerRng, ref lastReadAt);
         }
 
         Tail = new float[KeepFrames];
@@ -262,7 +217,4 @@ internal sealed class BridgeSimulation
         RelockSeconds = stepped && lastOffAfterStep > 0 ? (lastOffAfterStep - stepAt) / 1e9 : 0;
         CyclesPerConsumerSample = crossings.CyclesPerSample;
     }
-
-    private static double Gaussian(Random rng) =>
-        Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

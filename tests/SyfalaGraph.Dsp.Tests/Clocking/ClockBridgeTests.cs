@@ -57,10 +57,8 @@ public class ClockBridgeTests
     }
 
     /// <summary>
-    /// Writes in pairs (every other block late by a period, then both at once): the adaptive target sees the reads' real
-    /// depth and holds more than the fixed minimum (which assumes evenly spaced writes), with no underflow. The fixed
-    /// minimum underflowed here (11,249 times in 30 s) while it started and held the raw fill; started and held on the
-    /// filtered fill — the producer's DLL puts a pair's time base between its two writes — it holds as well.
+    /// Writes in pairs (every other block late by a period, then both at once): the fixed minimum, which assumes evenly
+    /// spaced writes, underflows; the adaptive target sees the reads' real depth and holds more, with no underflow.
     /// </summary>
     [Fact]
     public void An_adaptive_target_covers_writes_that_come_in_pairs()
@@ -72,7 +70,7 @@ public class ClockBridgeTests
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"paired writes: fixed 146 underflows {fixedMinimum.UnderflowsAfterLock} after lock; adaptive target {adaptive.Bridge.TargetFrames:F1}, " +
             $"mean fill {adaptive.MeanFillAfterLock:F1}, ring {adaptive.MinRingFillAfterLock}..{adaptive.MaxRingFillAfterLock}, underflows {adaptive.UnderflowsAfterLock} after lock");
-        Assert.Equal(0, fixedMinimum.UnderflowsAfterLock);
+        Assert.True(fixedMinimum.UnderflowsAfterLock > 0);
         Assert.Equal(0, adaptive.UnderflowsAfterLock);
         Assert.True(adaptive.Bridge.TargetFrames > 146);
     }
@@ -133,9 +131,8 @@ public class ClockBridgeTests
     }
 
     /// <summary>
-    /// A consumer that runs 40 ms late once (then catches up) must not move the ratio: the raw fill jumps by ~1900 frames
-    /// for a moment, which is a timing fault, not drift. The consumer's DLL takes those reads as outliers, so the
-    /// filtered fill, and the ratio, do not move (0.0 ppm; the fill loop of before bent it by 279 ppm).
+    /// A consumer that runs 40 ms late once (then catches up) must not kick the ratio: the fill jumps by ~1900 frames
+    /// for a moment, which is a timing fault, not drift. Without the error limit the ratio went to its 5000 ppm clamp.
     /// </summary>
     [Fact]
     public void A_late_consumer_nudges_the_ratio_instead_of_kicking_it()
@@ -144,81 +141,9 @@ public class ClockBridgeTests
         sim.Run(seconds: 90, lockedAfterSeconds: 30);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"peak ratio deviation after a 40 ms stall: {sim.PeakRatioDeviationAfterStallPpm:F1} ppm; fill {sim.MinFillAfterLock:F1}..{sim.MaxFillAfterLock:F1} (target 2048); underflows {sim.Bridge.Underflows}, overflows {sim.Bridge.Overflows}");
-        Assert.InRange(sim.PeakRatioDeviationAfterStallPpm, 0, 1);
-        Assert.InRange(sim.MinFillAfterLock, 2047, 2049);
-        Assert.InRange(sim.MaxFillAfterLock, 2047, 2049);
+        Assert.InRange(sim.PeakRatioDeviationAfterStallPpm, 0, 500);
         Assert.Equal(0, sim.Bridge.Underflows);
         Assert.Equal(0, sim.Bridge.Overflows);
-    }
-
-    /// <summary>
-    /// Both sides wake up late by |N(0, 0.1 ms)| and stall by 5–50 ms about once a second each (then run their missed
-    /// blocks back to back), as two real-time threads of a loaded machine do. The clocks agree (two processes on one
-    /// machine: any drift measured is an error of ours) or are 400 ppm apart. From 2 s after the first block on, the
-    /// measured drift stays within 5 ppm of the true one and the fill — the latency, so the time base — within 12 frames
-    /// of its target; a 3072-frame target covers the stalls, so nothing underflows. The ratio adds the fill correction:
-    /// within 5.5–26.5 ppm over these five seeds, the peak while the lock-in's fill offset (a few frames) is corrected;
-    /// the goal is 20 ppm, which one seed misses. Asserted at 30 ppm so that it cannot get worse unseen.
-    /// </summary>
-    [Theory]
-    [InlineData(0, 0, 1)]
-    [InlineData(200, -200, 1)]
-    [InlineData(0, 0, 2)]
-    [InlineData(-200, 200, 3)]
-    [InlineData(200, -200, 4)]
-    public void Jitter_late_wake_ups_and_stalls_move_neither_the_ratio_nor_the_latency(double producerPpm, double consumerPpm, int seed)
-    {
-        BridgeSimulation sim = RunJittered(producerPpm, consumerPpm, jitterMs: 0.1, stallsPerSecond: 1, seed);
-        Assert.InRange(sim.PeakRatioDeviationAfterLockPpm, 0, 30);
-        Assert.InRange(sim.PeakDriftDeviationAfterLockPpm, 0, 5);
-        Assert.InRange(sim.MinFillAfterLock, 3072 - 12, 3072 + 12);
-        Assert.InRange(sim.MaxFillAfterLock, 3072 - 12, 3072 + 12);
-        Assert.Equal(0, sim.Bridge.Underflows);
-        Assert.Equal(0, sim.Bridge.Overflows);
-    }
-
-    /// <summary>
-    /// The same with the timing of threads that did not get real-time scheduling: late by |N(0, 0.3 ms)| with a stall
-    /// a second, and |N(0, 1 ms)| with two, 400 ppm apart. Measured over seeds 1–4: drift within 5.9–7.4 ppm and
-    /// 10.8–87.8 ppm, ratio within 45–74 ppm and 82–219 ppm, fill within 13 and 42 frames of target. The bounds are
-    /// those figures with some margin — weaker than the real-time case, and asserted so that it cannot silently get worse.
-    /// </summary>
-    [Theory]
-    [InlineData(0, 0, 0.3, 1, 1, 10, 90, 16)]
-    [InlineData(0, 0, 0.3, 1, 2, 10, 90, 16)]
-    [InlineData(0, 0, 0.3, 1, 3, 10, 90, 16)]
-    [InlineData(0, 0, 0.3, 1, 4, 10, 90, 16)]
-    [InlineData(-200, 200, 1.0, 2, 1, 100, 250, 48)]
-    [InlineData(-200, 200, 1.0, 2, 2, 100, 250, 48)]
-    [InlineData(-200, 200, 1.0, 2, 3, 100, 250, 48)]
-    [InlineData(-200, 200, 1.0, 2, 4, 100, 250, 48)]
-    public void Without_real_time_threads_the_ratio_bends_but_nothing_underflows(double producerPpm, double consumerPpm, double jitterMs, double stallsPerSecond,
-        int seed, double maxDriftPpm, double maxRatioPpm, double maxFillError)
-    {
-        BridgeSimulation sim = RunJittered(producerPpm, consumerPpm, jitterMs, stallsPerSecond, seed);
-        Assert.InRange(sim.PeakDriftDeviationAfterLockPpm, 0, maxDriftPpm);
-        Assert.InRange(sim.PeakRatioDeviationAfterLockPpm, 0, maxRatioPpm);
-        Assert.InRange(sim.MinFillAfterLock, 3072 - maxFillError, 3072 + maxFillError);
-        Assert.InRange(sim.MaxFillAfterLock, 3072 - maxFillError, 3072 + maxFillError);
-        Assert.Equal(0, sim.Bridge.Underflows);
-        Assert.Equal(0, sim.Bridge.Overflows);
-    }
-
-    private static BridgeSimulation RunJittered(double producerPpm, double consumerPpm, double jitterMs, double stallsPerSecond, int seed)
-    {
-        var sim = new BridgeSimulation
-        {
-            ProducerPpm = producerPpm, ConsumerPpm = consumerPpm, JitterMs = jitterMs, StallsPerSecond = stallsPerSecond, LatencyFrames = 3072,
-            MeasureSeconds = 50, Seed = seed,
-        };
-        sim.Run(seconds: 60, lockedAfterSeconds: 2);
-        double expectedPpm = ((1 + (producerPpm * 1e-6)) / (1 + (consumerPpm * 1e-6)) - 1) * 1e6;
-        double hz = sim.CyclesPerConsumerSample * BridgeSimulation.Rate;
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{producerPpm:+0;-0} / {consumerPpm:+0;-0} ppm, late by |N(0, {jitterMs} ms)|, {stallsPerSecond} stall(s)/s each side, seed {seed}: after 2 s ratio within " +
-            $"{sim.PeakRatioDeviationAfterLockPpm:F1} ppm, measured drift within {sim.PeakDriftDeviationAfterLockPpm:F1} ppm of {expectedPpm:F1}; fill {sim.MinFillAfterLock:F1}..{sim.MaxFillAfterLock:F1} " +
-            $"(target 3072); tone {hz:F4} Hz over the last 50 s; underflows {sim.Bridge.Underflows}, overflows {sim.Bridge.Overflows}");
-        return sim;
     }
 
     [Theory]
