@@ -122,7 +122,7 @@ public sealed partial class GraphRuntime
                 foreach (NodeSlot slot in slots)
                 {
                     int domain = next.NodeDomains[slot.Node.Index];
-                    WarmUpType(slot, rates[domain], blocks[domain], offline);
+                    bool typeWarmed = WarmUpType(slot, rates[domain], blocks[domain], offline);
                     if (kept.Contains(slot.Instance))
                     {
                         slot.InheritFaults(old.First(o => o.Instance == slot.Instance));
@@ -130,7 +130,7 @@ public sealed partial class GraphRuntime
                     else
                     {
                         Prepare(slot, rates[domain], blocks[domain], offline);
-                        WarmUpProcess(slot, rates[domain], blocks[domain], offline);
+                        WarmUpProcess(slot, rates[domain], blocks[domain], offline, typeWarmed);
                     }
                 }
 
@@ -197,12 +197,13 @@ public sealed partial class GraphRuntime
     /// </summary>
     /// <remarks>
     /// Kept rather than dropped: <see cref="WarmUpType"/> runs once per type, with the first node's parameters, so a
-    /// second node of a warmed type whose parameters take other paths would compile them on the audio thread.
+    /// second node of a warmed type whose parameters take other paths would compile them on the audio thread. Skipped
+    /// when <paramref name="typeJustWarmed"/>: <see cref="WarmUpType"/> has just run Process from these very parameters.
     /// </remarks>
-    private void WarmUpProcess(NodeSlot slot, double rate, int block, bool offline)
+    private void WarmUpProcess(NodeSlot slot, double rate, int block, bool offline, bool typeJustWarmed)
     {
         slot.GatherInputs(block); // the first sum of several links into an input compiles TensorPrimitives.Add
-        if (slot.Instance is IServiceNode or IDriverNode or IDecoupledNode)
+        if (typeJustWarmed || slot.Instance is IServiceNode or IDriverNode or IDecoupledNode)
         {
             return;
         }
@@ -216,12 +217,13 @@ public sealed partial class GraphRuntime
     /// node's parameters, and from these to slightly different numbers — which is the code a kept node first runs when an edit changes its
     /// parameters live (a gain ramp, say). Audio thread: no.
     /// </summary>
-    private void WarmUpType(NodeSlot slot, double rate, int block, bool offline)
+    /// <returns>True when it ran (the first node of a plain DSP type), so Process has run from this node's parameters.</returns>
+    private bool WarmUpType(NodeSlot slot, double rate, int block, bool offline)
     {
         Type type = slot.Instance.GetType();
         if (slot.Instance is IServiceNode or IDriverNode or IDecoupledNode || _warmedTypes.TryGetValue(type, out _))
         {
-            return;
+            return false;
         }
 
         _warmedTypes.AddOrUpdate(type, type);
@@ -237,6 +239,7 @@ public sealed partial class GraphRuntime
 
         WarmUpScratch(slot, defaults, slot.Node.Parameters, rate, block, offline);
         WarmUpScratch(slot, slot.Node.Parameters, Nudged(slot.Node.Parameters), rate, block, offline);
+        return true;
     }
 
     /// <summary>A copy of <paramref name="parameters"/> with every number (and number list) moved by one: a live change with the same ports.</summary>
