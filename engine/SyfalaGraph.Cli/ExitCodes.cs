@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Success.</summary>
     public const int Success = 0;
 
-    /// <summary>The graph could not be built or run, or a node faulted while running.</summary>
+    /// <summary>The graph could not be built or run, a node faulted while running, or a node failed (its output is incomplete).</summary>
     public const int RuntimeFailure = 1;
 
     /// <summary>Invalid input: a graph file error, a bad command line.</summary>

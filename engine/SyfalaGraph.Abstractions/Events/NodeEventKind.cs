@@ -44,4 +44,12 @@ public enum NodeEventKind
 
     /// <summary>The peer refused to start audio I/O and it will not be retried. Value: transport-defined peer number.</summary>
     IOStartRefused = 12,
+
+    /// <summary>
+    /// The node can no longer do its job and the graph must not go on as if it did (a file writer whose disk is
+    /// full, a file reader that cannot decode past an error): the host ends the graph at once and <c>run</c> exits
+    /// with 1. Value: node-defined (<c>file.writer</c>: frames written; <c>file.reader</c>: frames output). The node
+    /// says why in its log, and again from <see cref="Nodes.IServiceNode.Stop"/> if it is a service node.
+    /// </summary>
+    Failed = 13,
 }

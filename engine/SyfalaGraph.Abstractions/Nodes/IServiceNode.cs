@@ -15,5 +15,9 @@ public interface IServiceNode
     /// Stops the node's threads after the last block and finishes pending work (a file writer drains
     /// its ring and finalises the file). Must return within a bounded time. Audio thread: no.
     /// </summary>
+    /// <exception cref="NodeException">
+    /// The node's work is incomplete (a file writer could not write everything): the message says what was lost.
+    /// The host finishes stopping the other nodes, reports it as a failure and <c>run</c> exits with 1.
+    /// </exception>
     void Stop();
 }

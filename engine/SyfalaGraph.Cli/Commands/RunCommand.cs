@@ -117,10 +117,10 @@ internal static class RunCommand
             logger.LogInformation(
                 "{How} after {Audio:F3} s of audio in {Wall:F3} s ({Factor:F1}x real time): {Cycles} blocks, {Xruns} xruns, {Faults} faults, " +
                 "block time mean {Mean:F1} us / max {Max:F1} us of a {Period:F0} us period, audio-thread allocations after warm-up: {Alloc} bytes in {AllocBlocks} block(s){Restarts}",
-                interrupted ? "stopped" : "ended", audioSeconds, wall.Elapsed.TotalSeconds, audioSeconds / Math.Max(wall.Elapsed.TotalSeconds, 1e-9),
+                runtime.Failures > 0 ? "failed" : interrupted ? "stopped" : "ended", audioSeconds, wall.Elapsed.TotalSeconds, audioSeconds / Math.Max(wall.Elapsed.TotalSeconds, 1e-9),
                 runtime.Cycles, runtime.Xruns, runtime.Faults, runtime.MeanCycleMicroseconds, runtime.MaxCycleMicroseconds, runtime.PeriodMicroseconds,
                 Math.Max(0, runtime.AudioThreadAllocatedBytes), runtime.AudioThreadAllocatingBlocks, session.Restarts == 0 ? "" : $" (figures since the last of {session.Restarts} restart(s))");
-            int code = runtime.Faults > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Success;
+            int code = runtime.Faults > 0 || runtime.Failures > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Success;
             session.Dispose();
             await host.StopAsync(CancellationToken.None);
             return code;

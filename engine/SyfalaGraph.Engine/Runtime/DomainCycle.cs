@@ -126,6 +126,13 @@ internal sealed class DomainCycle : IGraphCycle
 
     public void RequestStop() => _stopRequested = true;
 
+    /// <summary>Ends the run from another thread (a node reported <c>Failed</c>): no block starts after this and <see cref="Ended"/> completes.</summary>
+    public void EndEarly()
+    {
+        RequestStop();
+        End();
+    }
+
     public void WarmUp()
     {
         // Touch what the first period needs so JIT and thread statics are not paid in it.

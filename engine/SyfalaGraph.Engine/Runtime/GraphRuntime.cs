@@ -32,6 +32,7 @@ public sealed partial class GraphRuntime : IDisposable
     private BridgeLink[] _bridges;
     private readonly Thread _dispatcher;
     private readonly EngineMetrics _metrics;
+    private readonly HashSet<string> _failedNodes = [];
     private volatile bool _dispatching = true;
     private bool _started;
     private bool _stopped;
@@ -97,6 +98,21 @@ public sealed partial class GraphRuntime : IDisposable
 
     /// <summary>Exceptions caught from nodes on the audio thread.</summary>
     public long Faults => Slots.Sum(s => s.Faults);
+
+    /// <summary>
+    /// Nodes that failed: published <see cref="NodeEventKind.Failed"/> (the graph then ended at once) or threw from
+    /// <see cref="IServiceNode.Stop"/> (their work is incomplete). Any thread.
+    /// </summary>
+    public int Failures
+    {
+        get
+        {
+            lock (_failedNodes)
+            {
+                return _failedNodes.Count;
+            }
+        }
+    }
 
     /// <summary>Events dropped because the event queue was full.</summary>
     public long EventsDropped => _events.Dropped;
@@ -308,7 +324,8 @@ public sealed partial class GraphRuntime : IDisposable
                 }
                 catch (Exception ex)
                 {
-                    _logger.LogError("node '{Node}' failed to stop: {Message}", slot.Id, ex.Message);
+                    RecordFailure(slot.Id);
+                    _logger.LogError("node '{Node}' failed: {Message}", slot.Id, ex.Message);
                 }
             }
         }
@@ -595,6 +612,14 @@ public sealed partial class GraphRuntime : IDisposable
     private double RateOf(string nodeId) =>
         Slots.FirstOrDefault(s => s.Id == nodeId) is { } slot ? _domains[Graph.NodeDomains[slot.Node.Index]].SampleRate : SampleRate;
 
+    private void RecordFailure(string nodeId)
+    {
+        lock (_failedNodes)
+        {
+            _failedNodes.Add(nodeId);
+        }
+    }
+
     private void Log(NodeEvent e)
     {
         double seconds = e.FrameTime / RateOf(e.NodeId);
@@ -603,6 +628,15 @@ public sealed partial class GraphRuntime : IDisposable
             case NodeEventKind.Fault:
                 Exception? ex = Slots.FirstOrDefault(s => s.Id == e.NodeId)?.LastFault;
                 _logger.LogError("node '{Node}' threw on the audio thread at {Time:F3} s and was muted; the graph plays on: {Exception}", e.NodeId, seconds, ex);
+                break;
+            case NodeEventKind.Failed:
+                RecordFailure(e.NodeId);
+                _logger.LogError("node '{Node}' failed at {Time:F3} s ({Value}): the graph ends here", e.NodeId, seconds, e.Value);
+                foreach (DomainRunner d in _domains)
+                {
+                    d.Cycle.EndEarly();
+                }
+
                 break;
             case NodeEventKind.EndOfStream:
                 _logger.LogInformation("node '{Node}' ended after {Frames} frames", e.NodeId, e.Value);

@@ -105,6 +105,28 @@ public class GraphRuntimeTests
     }
 
     [Fact]
+    public void A_node_that_publishes_Failed_ends_the_graph_at_once_and_is_counted()
+    {
+        ValidatedGraph g = TestGraphs.Load("""
+            version: 1
+            nodes:
+              src:  { type: test.counter, params: { length_frames: 480000000 } }
+              bad:  { type: test.pass, params: { fail_frame: 4096 } }
+              cap:  { type: test.capture }
+            links:
+              - src.out -> bad.in
+              - bad.out -> cap.in
+            """);
+        using var rt = GraphRuntime.Create(g, TestGraphs.Services());
+        rt.Start();
+        Assert.True(TestGraphs.WaitForEnd(rt, 30), "a Failed event did not end a 10,000 s offline graph");
+        rt.Stop();
+        Assert.Equal(1, rt.Failures);
+        Assert.Equal(0, rt.Faults);
+        Assert.InRange(rt.FramesProcessed, 4096, 480_000_000 - 1);
+    }
+
+    [Fact]
     public void Decoupled_node_closes_a_loop_with_one_block_of_delay()
     {
         (GraphRuntime rt, CaptureNode cap) = RunToEnd("""

@@ -53,6 +53,9 @@ public sealed record PassParameters : NodeParameters
 
     public long FaultFrame { get; init; } = -1;
 
+    /// <summary>Publishes one Failed event in the block that reaches this frame time (-1: never).</summary>
+    public long FailFrame { get; init; } = -1;
+
     /// <summary>Allocates 100 floats in the blocks that start at these frame times (an allocating node, for the measurement's tests).</summary>
     public long[] AllocateAtFrames { get; init; } = [];
 
@@ -63,14 +66,22 @@ public sealed record PassParameters : NodeParameters
         ports.Input("in", ChannelCount.FromLinks).Output("out", ChannelCount.SameAs("in"));
 }
 
-/// <summary>Copies input to output; throws once the frame time reaches fault_frame (when set); allocates where asked.</summary>
+/// <summary>Copies input to output; throws once the frame time reaches fault_frame, fails at fail_frame (when set); allocates where asked.</summary>
 [NodeType("test.pass", typeof(PassParameters))]
 public sealed class PassNode(PassParameters p) : AudioNode
 {
+    private bool _failed;
+
     public float[]? Allocated { get; private set; }
 
     public override void Process(in ProcessContext context)
     {
+        if (p.FailFrame >= 0 && context.FrameTime + context.Frames > p.FailFrame && !_failed)
+        {
+            _failed = true;
+            context.Events.Publish(NodeEventKind.Failed, p.FailFrame, context.FrameTime);
+        }
+
         if (p.FaultFrame >= 0 && context.FrameTime >= p.FaultFrame)
         {
             throw new InvalidOperationException("test fault");
