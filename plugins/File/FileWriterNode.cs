@@ -36,9 +36,11 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
     private FileEncoder? _encoder;
     private RingProducer<float>? _producer;
     private string _nodeId = "";
-    private int _channels;
+    private double _rate = 1;
     private long _overflows;
     private long _droppedFrames;
+    private long _framesReceived;
+    private bool _failureReported;
     private bool _started;
 
     /// <summary>Creates the node (the file is created in <see cref="Prepare"/>). Audio thread: no.</summary>
@@ -56,6 +58,9 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
 
     /// <summary>Frames dropped with those blocks. Any thread.</summary>
     public long DroppedFrames => Volatile.Read(ref _droppedFrames);
+
+    /// <summary>Frames given to <see cref="Process"/> so far, written or not. Any thread.</summary>
+    public long FramesReceived => Volatile.Read(ref _framesReceived);
 
     /// <summary>Frames written to the file so far (by the disk thread). Any thread.</summary>
     public long FramesWritten => _encoder?.FramesWritten ?? 0;
@@ -99,7 +104,7 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
 
         int ringFrames = (int)Math.Max(rate, 16L * context.MaxBlockFrames);
         _nodeId = context.NodeId;
-        _channels = channels;
+        _rate = rate;
         _encoder = new FileEncoder(_parameters.Path, sfFormat, SoundFileFormats.IsInteger(subtype), rate, channels,
             ringFrames, Math.Max(ChunkFrames, 4 * context.MaxBlockFrames), context.Offline, _logger);
         _producer = _encoder.Producer;
@@ -123,11 +128,26 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
     /// Writes what is still buffered and closes the file, which is then complete and valid. Waits at most 10 s
     /// (the disk thread finishes and closes the file on its own if that is not enough). Audio thread: no.
     /// </summary>
+    /// <exception cref="NodeException">A write failed (disk full, I/O error): the message gives the frames written and lost.</exception>
     public void Stop()
     {
-        if (_encoder is not null && !_encoder.Stop(TimeSpan.FromSeconds(10)))
+        FileEncoder? encoder = _encoder;
+        if (encoder is null)
+        {
+            return;
+        }
+
+        if (!encoder.Stop(TimeSpan.FromSeconds(10)))
         {
             _logger.LogWarning("file.writer {Node}: still writing '{Path}' after 10 s; it will be closed when done", _nodeId, _parameters.Path);
+        }
+
+        if (encoder.Faulted)
+        {
+            long written = encoder.FramesWritten;
+            long lost = Math.Max(0, FramesReceived - written);
+            throw new NodeException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"file.writer: '{_parameters.Path}' is incomplete: {written} frames ({written / _rate:F3} s) written, {lost} frames ({lost / _rate:F3} s) lost: {encoder.Failure}"));
         }
     }
 
@@ -146,23 +166,38 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
 
         AudioBuffer input = context.InputBuffer(0);
         int frames = context.Frames;
-        if (producer.TryWriteFrames(input, frames))
+        Volatile.Write(ref _framesReceived, _framesReceived + frames);
+        if (!encoder.Faulted)
         {
-            return;
-        }
-
-        if (context.Offline && !encoder.Faulted)
-        {
-            WaitForRoom(encoder, producer, frames * input.Channels);
             if (producer.TryWriteFrames(input, frames))
             {
                 return;
             }
+
+            if (context.Offline)
+            {
+                WaitForRoom(encoder, producer, frames * input.Channels);
+                if (!encoder.Faulted && producer.TryWriteFrames(input, frames))
+                {
+                    return;
+                }
+            }
+
+            if (!encoder.Faulted)
+            {
+                Volatile.Write(ref _overflows, _overflows + 1);
+                Volatile.Write(ref _droppedFrames, _droppedFrames + frames);
+                context.Events.Publish(NodeEventKind.Overflow, frames, context.FrameTime);
+                return;
+            }
         }
 
-        Volatile.Write(ref _overflows, _overflows + 1);
-        Volatile.Write(ref _droppedFrames, _droppedFrames + frames);
-        context.Events.Publish(NodeEventKind.Overflow, frames, context.FrameTime);
+        // The disk thread discards the rest: nothing to wait for, nothing to count as an overflow. Ends the graph.
+        if (!_failureReported)
+        {
+            _failureReported = true;
+            context.Events.Publish(NodeEventKind.Failed, encoder.FramesWritten, context.FrameTime);
+        }
     }
 
     /// <summary>Stops the disk thread if <see cref="Stop"/> was not called (draining, closing the file). Audio thread: no.</summary>

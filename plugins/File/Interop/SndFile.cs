@@ -26,6 +26,7 @@ internal static unsafe partial class SndFile
     // sf_command commands. SFC_SET_UPDATE_HEADER_AUTO is 0x1061 (0x1051 is the deprecated, no-op
     // SFC_SET_ADD_HEADER_PAD_CHUNK).
     public const int SFC_SET_UPDATE_HEADER_AUTO = 0x1061;
+    public const int SFC_GET_LOG_INFO = 0x1001;
     public const int SFC_SET_CLIPPING = 0x10C0;
 
     // Major formats (containers).
@@ -86,8 +87,42 @@ internal static unsafe partial class SndFile
     [LibraryImport(Library, EntryPoint = "sf_format_check")]
     public static partial int FormatCheck(SfInfo* info);
 
-    /// <summary>The error text of a handle (or of the last failed open when <paramref name="sndfile"/> is 0), copied.</summary>
-    public static string ErrorText(nint sndfile) => Marshal.PtrToStringUTF8(StrError(sndfile)) ?? "unknown libsndfile error";
+    /// <summary>
+    /// The handle's parse log (<c>SFC_GET_LOG_INFO</c>): what libsndfile noticed while reading the header, such as
+    /// <c>data : 1440000 (should be 149724)</c> for a truncated WAV. At most 16 KiB, copied. Not for an audio thread.
+    /// </summary>
+    public static string LogInfo(nint sndfile)
+    {
+        const int size = 16384;
+        nint buffer = (nint)NativeMemory.AllocZeroed(size);
+        try
+        {
+            int length = Command(sndfile, SFC_GET_LOG_INFO, buffer, size);
+            return length <= 0 ? "" : Marshal.PtrToStringUTF8(buffer, Math.Min(length, size - 1));
+        }
+        finally
+        {
+            NativeMemory.Free((void*)buffer);
+        }
+    }
+
+    /// <summary>
+    /// The error text of a handle (or of the last failed open when <paramref name="sndfile"/> is 0), copied, without
+    /// libsndfile's <c>Error : </c> / <c>System error : </c> prefix and final full stop, so it reads inside a sentence.
+    /// </summary>
+    public static string ErrorText(nint sndfile)
+    {
+        string text = (Marshal.PtrToStringUTF8(StrError(sndfile)) ?? "unknown libsndfile error").Trim().TrimEnd('.');
+        foreach (string prefix in (ReadOnlySpan<string>)["System error : ", "Error : "])
+        {
+            if (text.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return text[prefix.Length..];
+            }
+        }
+
+        return text;
+    }
 }
 
 /// <summary>

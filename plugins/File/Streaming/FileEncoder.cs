@@ -17,7 +17,8 @@ namespace SyfalaGraph.Plugins.File.Streaming;
 //   (WAV, AIFF, CAF, W64, RF64, AU; FLAC reports 0 frames until closed; Ogg is excluded, see below).
 //   Stop drains the ring and sf_close finalises the header.
 // - A failed write (disk full) is logged once and the thread keeps draining, so a realtime graph sees
-//   no blocked ring and an offline graph does not wait for room that never comes.
+//   no blocked ring and an offline graph does not wait for room that never comes. The node reports the
+//   failure (Failed event, then an exception from Stop) so the graph ends and run exits with 1.
 
 /// <summary>
 /// Writes the interleaved frames an audio thread puts in an <see cref="SpscRing{T}"/> to a file from a thread
@@ -37,6 +38,7 @@ internal sealed unsafe class FileEncoder : IDisposable
     private Thread? _thread;
     private volatile bool _stopRequested;
     private volatile bool _faulted;
+    private volatile string? _failure;
     private long _framesWritten;
     private long _threadAllocatedBytes = -1;
 
@@ -99,6 +101,9 @@ internal sealed unsafe class FileEncoder : IDisposable
 
     /// <summary>True after a write failed (the rest is discarded): the audio thread must not wait for room. Any thread.</summary>
     public bool Faulted => _faulted;
+
+    /// <summary>Why the write failed (libsndfile's or the system's words), once <see cref="Faulted"/>; null before. Any thread.</summary>
+    public string? Failure => _failure;
 
     /// <summary>What the encode thread had allocated at its last loop iteration (-1 before it runs); for allocation tests.</summary>
     internal long ThreadAllocatedBytes => Volatile.Read(ref _threadAllocatedBytes);
@@ -171,7 +176,7 @@ internal sealed unsafe class FileEncoder : IDisposable
         }
         catch (Exception ex)
         {
-            _faulted = true;
+            Fail(ex.Message);
             _logger.LogError(ex, "file.writer: writing '{Path}' failed", _path);
         }
         finally
@@ -212,10 +217,16 @@ internal sealed unsafe class FileEncoder : IDisposable
 
         if (written != frames)
         {
-            _faulted = true;
+            Fail(SndFile.ErrorText(_sndfile));
             _logger.LogError("file.writer: writing '{Path}' failed after {Frames} frames: {Error}; the rest is dropped",
-                _path, FramesWritten, SndFile.ErrorText(_sndfile));
+                _path, FramesWritten, _failure);
         }
+    }
+
+    private void Fail(string reason)
+    {
+        _failure ??= reason;
+        _faulted = true; // after _failure: a reader that sees Faulted sees why
     }
 
     private void CloseFile()
@@ -223,6 +234,7 @@ internal sealed unsafe class FileEncoder : IDisposable
         nint sndfile = Interlocked.Exchange(ref _sndfile, 0);
         if (sndfile != 0 && SndFile.Close(sndfile) != 0)
         {
+            Fail("closing the file failed (its header may be incomplete)");
             _logger.LogError("file.writer: closing '{Path}' failed; the file may be incomplete", _path);
         }
     }
