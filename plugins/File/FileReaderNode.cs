@@ -22,6 +22,10 @@ namespace SyfalaGraph.Plugins.File;
 /// <para>Without <see cref="FileReaderParameters.Loop"/> the node ends after the file's last frame: it outputs
 /// silence from then on, <see cref="HasEnded"/> becomes true and one <see cref="NodeEventKind.EndOfStream"/> event
 /// (value: frames output) is published.</para>
+/// <para>Damaged files: a decode error is skipped over (the file is reopened and sought past it; the skipped frames
+/// play as silence, so the rest keeps its place in time) and logged with its position. When nothing decodable
+/// follows the error, the node ends with a <see cref="NodeEventKind.Failed"/> event, which ends the graph (exit 1).
+/// A file shorter than its header declares (a truncated WAV or AIFF) is reported by a warning in <see cref="Prepare"/>.</para>
 /// <para>Sources: libsndfile API (https://libsndfile.github.io/libsndfile/api.html), libsamplerate full API
 /// (https://libsndfile.github.io/libsamplerate/api_full.html).</para>
 /// </remarks>
@@ -70,6 +74,12 @@ public sealed class FileReaderNode : AudioNode, IServiceNode, IFiniteSource
     /// <summary>Frames of file audio output so far (silence for underflows and after the end not counted). Any thread.</summary>
     public long FramesOutput => Volatile.Read(ref _framesOutput);
 
+    /// <summary>Damaged regions of the file skipped so far (each logged once, with its position). Any thread.</summary>
+    public long DecodeErrors => _decoder?.DecodeErrors ?? 0;
+
+    /// <summary>Frames of the file (at its own rate) skipped over damaged regions and played as silence. Any thread.</summary>
+    public long SkippedFrames => _decoder?.SkippedFrames ?? 0;
+
     /// <summary>The disk thread's allocation counter (see <see cref="FileDecoder.ThreadAllocatedBytes"/>); for tests.</summary>
     internal long DecodeThreadAllocatedBytes => _decoder?.ThreadAllocatedBytes ?? -1;
 
@@ -96,6 +106,12 @@ public sealed class FileReaderNode : AudioNode, IServiceNode, IFiniteSource
         if (declared != header.Channels)
         {
             throw new NodeException($"'{_parameters.Path}' now has {header.Channels} channel(s), but the graph was built for {declared}: reload the graph");
+        }
+
+        if (header.Shortfall is not null)
+        {
+            _logger.LogWarning("file.reader: '{Path}' is shorter than its header says (libsndfile: \"{Shortfall}\"): the {Seconds:F3} s present will play",
+                _parameters.Path, header.Shortfall, header.DurationSeconds);
         }
 
         long startFrame = Math.Min((long)Math.Round(_parameters.StartS * header.SampleRate), header.Frames);
@@ -177,6 +193,11 @@ public sealed class FileReaderNode : AudioNode, IServiceNode, IFiniteSource
         if (sourceEnded && available - (got * channels) < channels)
         {
             _hasEnded = true;
+            if (decoder.Failed)
+            {
+                context.Events.Publish(NodeEventKind.Failed, _framesOutput, context.FrameTime + got);
+            }
+
             context.Events.Publish(NodeEventKind.EndOfStream, _framesOutput, context.FrameTime + got);
         }
         else if (got < frames)

@@ -8,7 +8,11 @@ namespace SyfalaGraph.Plugins.File;
 /// <param name="Frames">Length in frames.</param>
 /// <param name="Seekable">Whether <c>sf_seek</c> works (needed by <c>start_s</c> and <c>loop</c>).</param>
 /// <param name="Format">libsndfile's <c>SF_FORMAT_*</c> container | subtype code.</param>
-internal readonly record struct SoundFileHeader(int Channels, int SampleRate, long Frames, bool Seekable, int Format)
+/// <param name="Shortfall">
+/// libsndfile's note that the audio data is shorter than the header declares (a truncated file), e.g.
+/// <c>data : 1440000 (should be 149724)</c>; <see cref="Frames"/> then counts only what is present. Null when none.
+/// </param>
+internal readonly record struct SoundFileHeader(int Channels, int SampleRate, long Frames, bool Seekable, int Format, string? Shortfall = null)
 {
     /// <summary>Duration in seconds.</summary>
     public double DurationSeconds => SampleRate > 0 ? (double)Frames / SampleRate : 0;
@@ -31,6 +35,7 @@ internal readonly record struct SoundFileHeader(int Channels, int SampleRate, lo
             return false;
         }
 
+        string? shortfall = FindShortfall(SndFile.LogInfo(handle));
         SndFile.Close(handle);
         if (info.Channels < 1 || info.SampleRate < 1)
         {
@@ -38,8 +43,28 @@ internal readonly record struct SoundFileHeader(int Channels, int SampleRate, lo
             return false;
         }
 
-        header = new SoundFileHeader(info.Channels, info.SampleRate, Math.Max(0, info.Frames), info.Seekable != 0, info.Format);
+        header = new SoundFileHeader(info.Channels, info.SampleRate, Math.Max(0, info.Frames), info.Seekable != 0, info.Format, shortfall);
         return true;
+    }
+
+    /// <summary>
+    /// The line of a libsndfile parse log where the audio chunk's declared size exceeds the file (<c>data</c> in
+    /// WAV/RF64/W64, <c>SSND</c> in AIFF: libsndfile writes <c>name : declared (should be actual)</c> and reads only
+    /// what is there); null when there is none. The container's own size line (RIFF, FORM) is not a shortfall of audio.
+    /// </summary>
+    internal static string? FindShortfall(string log)
+    {
+        foreach (string raw in log.Split('\n'))
+        {
+            string line = raw.Trim();
+            if (line.Contains("(should be", StringComparison.Ordinal) &&
+                (line.StartsWith("data", StringComparison.OrdinalIgnoreCase) || line.StartsWith("SSND", StringComparison.Ordinal)))
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 }
 

@@ -22,6 +22,12 @@ namespace SyfalaGraph.Plugins.File.Streaming;
 //   reading the ring's fill, so "ended and empty" really means the last frame has been consumed.
 // - Every buffer is allocated in the constructor; the loop allocates nothing (the thread records
 //   GC.GetAllocatedBytesForCurrentThread so tests can check that).
+// - A decode error (sf_error after a short read: a FLAC frame that lost sync, a damaged Ogg page) is
+//   recovered as decoders of the field do (libFLAC resyncs on the next frame, sox carries on): libsndfile's
+//   handle keeps its error, so the file is reopened and sought RecoveryStepFrames further on, again and
+//   again until a seek lands; the frames skipped play as silence, so what follows keeps its place in time.
+//   One warning per damaged region says where, why and how much was skipped. When nothing decodable
+//   follows, the reader fails (Failed, then the graph ends with exit 1): never a silent truncation.
 
 /// <summary>
 /// Streams one audio file into an <see cref="SpscRing{T}"/> of interleaved float frames at the graph's
@@ -31,6 +37,12 @@ namespace SyfalaGraph.Plugins.File.Streaming;
 internal sealed unsafe class FileDecoder : IDisposable
 {
     private const int ChunkFrames = 4096;
+
+    /// <summary>How far past a decode error each recovery seek lands: 1024 frames, a quarter of a common FLAC block.</summary>
+    private const int RecoveryStepFrames = 1024;
+
+    /// <summary>Recovery seeks tried per damaged region before giving up: 4096 × 1024 frames ≈ 87 s at 48 kHz.</summary>
+    private const int RecoveryAttempts = 4096;
 
     private readonly string _path;
     private readonly int _channels;
@@ -47,6 +59,13 @@ internal sealed unsafe class FileDecoder : IDisposable
     private Thread? _thread;
     private volatile bool _stopRequested;
     private volatile bool _ended;
+    private volatile bool _failed;
+    private long _position;         // next frame of the file that sf_readf_float returns
+    private long _silenceFrames;    // skipped by a recovery, still to output as silence
+    private long _damagedFrom = -1; // where the current damaged region began (-1: none)
+    private string? _damage;        // libsndfile's words for it
+    private long _decodeErrors;
+    private long _skippedFrames;
     private long _threadAllocatedBytes = -1;
 
     /// <summary>Opens the file, seeks to <paramref name="startFrame"/>, creates the resampler and the ring. Audio thread: no.</summary>
@@ -85,6 +104,7 @@ internal sealed unsafe class FileDecoder : IDisposable
             }
 
             _ = SndFile.Error(_sndfile);
+            _position = Math.Max(0, startFrame);
 
             _ratio = graphRate / FileRate;
             if (_ratio != 1.0)
@@ -131,6 +151,15 @@ internal sealed unsafe class FileDecoder : IDisposable
     /// Read it before the ring's fill: then "ended and empty" means everything was consumed. Any thread.
     /// </summary>
     public bool Ended => _ended;
+
+    /// <summary>True once the thread stopped at a decode error it could not get past (set before <see cref="Ended"/>). Any thread.</summary>
+    public bool Failed => _failed;
+
+    /// <summary>Damaged regions skipped so far (each reported once in the log). Any thread.</summary>
+    public long DecodeErrors => Volatile.Read(ref _decodeErrors);
+
+    /// <summary>Frames of the file skipped over damaged regions (output as silence, at the file's rate). Any thread.</summary>
+    public long SkippedFrames => Volatile.Read(ref _skippedFrames);
 
     /// <summary>What the decode thread had allocated at its last loop iteration (-1 before it runs); for allocation tests.</summary>
     internal long ThreadAllocatedBytes => Volatile.Read(ref _threadAllocatedBytes);
@@ -213,8 +242,14 @@ internal sealed unsafe class FileDecoder : IDisposable
         {
             Decode();
         }
+        catch (IOException ex)
+        {
+            _failed = true;
+            _logger.LogError("file.reader: {Message}; the node ends here", ex.Message);
+        }
         catch (Exception ex)
         {
+            _failed = true;
             _logger.LogError(ex, "file.reader: decoding '{Path}' failed; the node ends here", _path);
         }
         finally
@@ -305,11 +340,24 @@ internal sealed unsafe class FileDecoder : IDisposable
         }
     }
 
-    /// <summary>Reads up to one chunk into _decoded, wrapping to the start frame when looping; 0 at the end.</summary>
+    /// <summary>
+    /// Reads up to one chunk into _decoded (silence for frames a recovery skipped), wrapping to the start frame when
+    /// looping; 0 at the end.
+    /// </summary>
+    /// <exception cref="IOException">A decode error with nothing decodable after it, or a failed loop seek.</exception>
     private int ReadChunk(ref long framesSinceSeek)
     {
         while (true)
         {
+            if (_silenceFrames > 0)
+            {
+                int silent = (int)Math.Min(_silenceFrames, ChunkFrames);
+                _decoded.AsSpan(0, silent * _channels).Clear();
+                _silenceFrames -= silent;
+                framesSinceSeek += silent;
+                return silent;
+            }
+
             long n;
             fixed (float* buffer = _decoded)
             {
@@ -318,13 +366,31 @@ internal sealed unsafe class FileDecoder : IDisposable
 
             if (n > 0)
             {
+                if (_damagedFrom >= 0)
+                {
+                    ReportRecovery();
+                }
+
+                _position += n;
                 framesSinceSeek += n;
                 return (int)n;
             }
 
             if (SndFile.Error(_sndfile) != 0)
             {
-                throw new IOException($"reading '{_path}': {SndFile.ErrorText(_sndfile)}");
+                Recover();
+                continue;
+            }
+
+            if (_damagedFrom >= 0)
+            {
+                ReportRecovery(); // the damage reached the end: what was skipped is still said
+            }
+
+            if (FileFrames > 0 && _position < FileFrames)
+            {
+                _logger.LogWarning("file.reader: '{Path}' ended at frame {Position} ({Seconds:F3} s) although libsndfile announced {Frames} frames: the file is shorter than its header says",
+                    _path, _position, (double)_position / FileRate, FileFrames);
             }
 
             // A loop over an empty region would spin forever: end instead.
@@ -338,8 +404,68 @@ internal sealed unsafe class FileDecoder : IDisposable
                 throw new IOException($"looping '{_path}': cannot seek to frame {_startFrame}: {SndFile.ErrorText(_sndfile)}");
             }
 
+            _position = _startFrame;
             framesSinceSeek = 0;
         }
+    }
+
+    /// <summary>
+    /// Gets past a decode error at <see cref="_position"/>: reopens the file and seeks <see cref="RecoveryStepFrames"/>
+    /// further, then further again, until a seek lands; the skipped frames become silence. See Design.
+    /// </summary>
+    /// <exception cref="IOException">No seek landed before the end of the file (or within <see cref="RecoveryAttempts"/>).</exception>
+    private void Recover()
+    {
+        long errorAt = _position;
+        if (_damagedFrom < 0)
+        {
+            _damagedFrom = errorAt;
+            _damage = SndFile.ErrorText(_sndfile);
+        }
+
+        long limit = FileFrames > 0 ? FileFrames : long.MaxValue;
+        SndFile.Close(Interlocked.Exchange(ref _sndfile, 0));
+        for (int attempt = 1; attempt <= RecoveryAttempts; attempt++)
+        {
+            long target = errorAt + ((long)attempt * RecoveryStepFrames);
+            if (target >= limit)
+            {
+                break;
+            }
+
+            SfInfo info = default;
+            nint handle = SndFile.Open(_path, SndFile.SFM_READ, &info);
+            if (handle == 0)
+            {
+                break;
+            }
+
+            if (SndFile.Seek(handle, target, SndFile.SF_SEEK_SET) >= 0)
+            {
+                _sndfile = handle;
+                _silenceFrames += target - errorAt;
+                _position = target;
+                return;
+            }
+
+            SndFile.Close(handle);
+        }
+
+        throw new IOException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"decoding '{_path}' failed at {_damagedFrom / (double)FileRate:F3} s (frame {_damagedFrom}): {_damage}; nothing decodable follows " +
+            $"({(FileFrames > 0 ? $"the header announces {FileFrames / (double)FileRate:F3} s" : "the length is unknown")})"));
+    }
+
+    /// <summary>Says once, when audio decodes again (or the file ends), where the damaged region was and what it cost.</summary>
+    private void ReportRecovery()
+    {
+        long skipped = _position - _damagedFrom;
+        Volatile.Write(ref _decodeErrors, _decodeErrors + 1);
+        Volatile.Write(ref _skippedFrames, _skippedFrames + skipped);
+        _logger.LogWarning("file.reader: decode error in '{Path}' at {Seconds:F3} s (frame {Frame}): {Reason}; skipped {Skipped} frames ({Ms:F1} ms, played as silence) and resumed at {Resumed:F3} s",
+            _path, _damagedFrom / (double)FileRate, _damagedFrom, _damage, skipped, skipped * 1000.0 / FileRate, _position / (double)FileRate);
+        _damagedFrom = -1;
+        _damage = null;
     }
 
     /// <summary>One src_process call over _decoded[inputOffset..] into _resampled; returns frames generated.</summary>
