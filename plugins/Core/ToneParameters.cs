@@ -41,6 +41,9 @@ public sealed record ToneParameters : NodeParameters
     [Unit("s")]
     public double? DurationS { get; init; }
 
+    /// <summary>True with a <see cref="DurationS"/>: the tone then ends by itself.</summary>
+    public override bool EndsByItself => DurationS is not null;
+
     /// <summary>Declares the output <c>out</c> with <see cref="Channels"/> channels; no inputs.</summary>
     public override void DeclarePorts(PortLayout ports)
     {

@@ -31,6 +31,9 @@ public sealed record FileReaderParameters : NodeParameters
     [Description("Play the file in a seamless loop (from start_s to the end, again and again); the node then never ends.")]
     public bool Loop { get; init; }
 
+    /// <summary>True unless <see cref="Loop"/>: the file then ends by itself.</summary>
+    public override bool EndsByItself => !Loop;
+
     /// <summary>Where playback starts, in seconds from the start of the file (also the loop point).</summary>
     [Unit("s")]
     [Range(0.0, 1e9)]

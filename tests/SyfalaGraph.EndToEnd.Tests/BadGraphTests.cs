@@ -41,6 +41,18 @@ public class BadGraphTests
     }
 
     [Fact]
+    public void An_offline_graph_that_never_ends_is_refused_by_run_and_valid_with_a_duration()
+    {
+        Cli.Result run = Cli.Run(Folder, TimeSpan.FromSeconds(30), "run", "endless-offline.yaml");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("endless-offline.yaml:2:40: this graph never ends", run.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Folder, "out", "endless.wav")), "run created the output of a graph it refused");
+
+        Cli.Result validate = Cli.Run(Folder, "validate", "endless-offline.yaml", "--duration", "2");
+        Assert.True(validate.ExitCode == 0, validate.StdErr);
+    }
+
+    [Fact]
     public void Run_refuses_an_invalid_graph_with_exit_code_2_before_starting_anything()
     {
         Cli.Result r = Cli.Run(Folder, "run", "unknown-node-type.yaml");

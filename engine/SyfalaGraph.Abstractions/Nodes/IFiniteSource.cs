@@ -9,7 +9,8 @@ public interface IFiniteSource
 {
     /// <summary>
     /// False when this instance does not end after all (a tone without a duration, a looping file): the
-    /// engine then ignores it when deciding whether the graph has ended. Fixed from construction on.
+    /// engine then ignores it when deciding whether the graph has ended. Fixed from construction on, and equal to
+    /// <see cref="Parameters.NodeParameters.EndsByItself"/> of the node's parameters (which validation reads).
     /// </summary>
     bool IsFinite => true;
 

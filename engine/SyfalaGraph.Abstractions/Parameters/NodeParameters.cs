@@ -38,4 +38,12 @@ public abstract record NodeParameters
     /// calls its <c>IDriverNode.Start</c>.
     /// </summary>
     public virtual bool DrivesClock => true;
+
+    /// <summary>
+    /// Whether a node with these values is a source that ends by itself (a <c>tone</c> with <c>duration_s</c>, a
+    /// <c>file.reader</c> that does not loop): the same answer as <see cref="Nodes.IFiniteSource.IsFinite"/> of the
+    /// node built from them, known before any node is built. False by default. An offline graph with no such node
+    /// would render forever, so <c>validate</c> and <c>run</c> refuse it unless <c>--duration</c> is given.
+    /// </summary>
+    public virtual bool EndsByItself => false;
 }

@@ -46,6 +46,10 @@ internal static class RunCommand
         try
         {
             graph = GraphValidator.LoadFile(path, host.Services.GetRequiredService<NodeTypeRegistry>());
+            if (RenderEndCheck.Check(graph, duration) is { } endless)
+            {
+                throw new GraphException([endless]);
+            }
         }
         catch (GraphException ex) when (watch)
         {

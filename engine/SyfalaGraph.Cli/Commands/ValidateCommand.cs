@@ -14,7 +14,8 @@ internal static class ValidateCommand
         Argument<string> graph = CommonOptions.Graph();
         Option<string?> plugins = CommonOptions.Plugins();
         Option<bool> verbose = CommonOptions.Verbose();
-        var command = new Command("validate", "Check a graph file completely without running it (exit 2 on errors)") { graph, plugins, verbose };
+        var duration = new Option<double?>("--duration") { Description = "The --duration the graph will be run with: an offline graph in which no source ends is valid only with one" };
+        var command = new Command("validate", "Check a graph file completely without running it (exit 2 on errors)") { graph, plugins, duration, verbose };
         command.SetAction(parse =>
         {
             using var host = CliServices.BuildHost(parse.GetValue(verbose));
@@ -23,6 +24,11 @@ internal static class ValidateCommand
             try
             {
                 ValidatedGraph g = GraphValidator.LoadFile(path, host.Services.GetRequiredService<NodeTypeRegistry>());
+                if (RenderEndCheck.Check(g, parse.GetValue(duration)) is { } endless)
+                {
+                    throw new GraphException([endless]);
+                }
+
                 GraphSettings s = g.Settings;
                 var domains = g.Domains.Where(d => d.Nodes.Count > 0).ToList();
                 Console.WriteLine($"{path}: valid: {g.Nodes.Count} nodes, {g.Links.Count} links, {domains.Count} clock domain(s) " +

@@ -149,7 +149,7 @@ public static partial class GraphFileParser
             }
         }
 
-        return new GraphSettings(rate, block, clock, clockNode);
+        return new GraphSettings(rate, block, clock, clockNode) { ClockPosition = map.Get("clock")?.Position };
     }
 
     private static List<NodeDefinition> ParseNodes(YNode? node, SourcePosition topPosition, List<GraphError> errors)

@@ -16,6 +16,9 @@ public sealed record GraphSettings(double? SampleRate, int BlockFrames, ClockKin
     /// <summary>Largest block size accepted, in frames.</summary>
     public const int MaxBlockFrames = 8192;
 
+    /// <summary>Where <c>settings.clock</c> is written in the file; null when the file leaves it to the default.</summary>
+    public SourcePosition? ClockPosition { get; init; }
+
     /// <summary>Largest sample rate accepted, in Hz.</summary>
     public const double MaxSampleRate = 768000;
 }

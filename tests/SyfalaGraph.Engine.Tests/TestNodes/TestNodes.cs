@@ -13,6 +13,8 @@ public sealed record CounterParameters : NodeParameters
 
     public long? LengthFrames { get; init; }
 
+    public override bool EndsByItself => LengthFrames is not null;
+
     public override void DeclarePorts(PortLayout ports) => ports.Output("out", ChannelCount.Fixed(Channels));
 }
 
