@@ -26,7 +26,7 @@ namespace SyfalaGraph.Plugins.File;
 /// (https://libsndfile.github.io/libsndfile/command.html).</para>
 /// </remarks>
 [NodeType("file.writer", typeof(FileWriterParameters), Description = "Records its input to an audio file (WAV, FLAC, Ogg, AIFF, …).")]
-public sealed class FileWriterNode : AudioNode, IServiceNode
+public sealed class FileWriterNode : AudioNode, IServiceNode, IFiniteSource
 {
     private const double OfflineWaitLimitSeconds = 5.0;
     private const int ChunkFrames = 8192;
@@ -41,6 +41,8 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
     private long _droppedFrames;
     private long _framesReceived;
     private bool _failureReported;
+    private long _maxFrames = -1;
+    private volatile bool _hasEnded;
     private bool _started;
 
     /// <summary>Creates the node (the file is created in <see cref="Prepare"/>). Audio thread: no.</summary>
@@ -59,7 +61,16 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
     /// <summary>Frames dropped with those blocks. Any thread.</summary>
     public long DroppedFrames => Volatile.Read(ref _droppedFrames);
 
-    /// <summary>Frames given to <see cref="Process"/> so far, written or not. Any thread.</summary>
+    /// <summary>True with <c>max_duration_s</c>: the writer then ends after that much audio. Any thread.</summary>
+    public bool IsFinite => _parameters.MaxDurationS is not null;
+
+    /// <summary>True once <c>max_duration_s</c> of audio has been taken (never without it). Any thread.</summary>
+    public bool HasEnded => _hasEnded;
+
+    /// <summary>round(max_duration_s × rate) frames, known after <see cref="Prepare"/>; null without <c>max_duration_s</c>.</summary>
+    public long? LengthFrames => _maxFrames < 0 ? null : _maxFrames;
+
+    /// <summary>Frames given to <see cref="Process"/> so far, written or not (up to <c>max_duration_s</c>). Any thread.</summary>
     public long FramesReceived => Volatile.Read(ref _framesReceived);
 
     /// <summary>Frames written to the file so far (by the disk thread). Any thread.</summary>
@@ -105,6 +116,7 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
         int ringFrames = (int)Math.Max(rate, 16L * context.MaxBlockFrames);
         _nodeId = context.NodeId;
         _rate = rate;
+        _maxFrames = _parameters.MaxDurationS is double seconds ? (long)Math.Round(seconds * rate) : -1;
         _encoder = new FileEncoder(_parameters.Path, sfFormat, SoundFileFormats.IsInteger(subtype), rate, channels,
             ringFrames, Math.Max(ChunkFrames, 4 * context.MaxBlockFrames), context.Offline, _logger);
         _producer = _encoder.Producer;
@@ -164,8 +176,20 @@ public sealed class FileWriterNode : AudioNode, IServiceNode
             return;
         }
 
+        if (_hasEnded)
+        {
+            return;
+        }
+
         AudioBuffer input = context.InputBuffer(0);
         int frames = context.Frames;
+        if (_maxFrames >= 0 && _framesReceived + frames >= _maxFrames)
+        {
+            frames = (int)(_maxFrames - _framesReceived); // the last frames max_duration_s allows
+            _hasEnded = true;
+            context.Events.Publish(NodeEventKind.EndOfStream, _maxFrames, context.FrameTime + frames);
+        }
+
         Volatile.Write(ref _framesReceived, _framesReceived + frames);
         if (!encoder.Faulted)
         {

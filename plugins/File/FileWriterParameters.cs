@@ -23,6 +23,19 @@ public sealed record FileWriterParameters : NodeParameters
     [Description("Sample encoding: pcm_16, pcm_24, pcm_32, float, double, vorbis (ogg), opus (ogg) or flac (= format flac, 24 bit). Default: pcm_24, vorbis for ogg.")]
     public AudioFileSubtype? Subtype { get; init; }
 
+    /// <summary>
+    /// Seconds of audio after which the writer stops recording and ends (&gt; 0); null to record until the graph ends.
+    /// The file then holds exactly round(max_duration_s × sample rate) frames, and the writer counts as a finite node:
+    /// the graph ends when it and every other finite node have ended.
+    /// </summary>
+    [Description("Stop recording after this many seconds of audio: the file holds exactly that much and the writer ends (a graph whose only end is this writer ends with it). Omit to record until the graph ends.")]
+    [Range(0.0, double.MaxValue, MinimumIsExclusive = true)]
+    [Unit("s")]
+    public double? MaxDurationS { get; init; }
+
+    /// <summary>True with <see cref="MaxDurationS"/>: the writer then ends by itself.</summary>
+    public override bool EndsByItself => MaxDurationS is not null;
+
     /// <summary>Declares input <c>in</c>, whose channel count is that of the links into it (the file's channel count).</summary>
     public override void DeclarePorts(PortLayout ports)
     {

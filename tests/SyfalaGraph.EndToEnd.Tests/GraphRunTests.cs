@@ -38,6 +38,26 @@ public class GraphRunTests
     internal static bool NeedsJackServer(string graph) =>
         graph.StartsWith("portaudio-", StringComparison.Ordinal) || graph.StartsWith("jack-", StringComparison.Ordinal);
 
+    [Fact]
+    public void A_writer_with_max_duration_s_ends_an_endless_offline_graph_with_exactly_that_much_audio()
+    {
+        string dir = RepoPaths.NewTempDir("max-duration");
+        File.WriteAllText(Path.Combine(dir, "graph.yaml"), """
+            version: 1
+            settings: { sample_rate: 48000, block_frames: 256, clock: offline }
+            nodes:
+              hum: { type: tone, params: { frequency_hz: 50 } }
+              out: { type: file.writer, params: { path: out.wav, max_duration_s: 1.001 } }
+            links:
+              - hum.out -> out.in
+            """);
+
+        Cli.Result r = Cli.Run(dir, TimeSpan.FromSeconds(60), "run", "graph.yaml");
+
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Assert.Equal("48048", TestAudio.Run("soxi", $"-s \"{Path.Combine(dir, "out.wav")}\"").Trim());
+    }
+
     [Theory]
     [InlineData(TestAudio.FrontCenterWav)]
     [InlineData("speech")]
