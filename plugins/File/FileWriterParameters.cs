@@ -44,8 +44,11 @@ public sealed record FileWriterParameters : NodeParameters
     }
 
     /// <summary>
-    /// Resolves the container and encoding and checks them with libsndfile's <c>sf_format_check</c>; the error
-    /// lists the encodings the container takes. Audio thread: no.
+    /// Resolves the container and encoding and checks them with libsndfile's <c>sf_format_check</c> (the error lists
+    /// the encodings the container takes), and checks that the file can be created where <see cref="Path"/> says: the
+    /// nearest existing folder on its way must be a folder this process can write in (probed by creating and
+    /// deleting an empty file there), and an existing file must be a file that opens for writing (not truncated by
+    /// the check). Audio thread: no (file I/O).
     /// </summary>
     public override IEnumerable<ParameterError> Validate()
     {
@@ -54,7 +57,65 @@ public sealed record FileWriterParameters : NodeParameters
             return [];
         }
 
-        return TryResolveFormat(out _, out _, out ParameterError? error) ? [] : [error.Value];
+        if (!TryResolveFormat(out _, out _, out ParameterError? error))
+        {
+            return [error.Value];
+        }
+
+        return CheckWritable(Path) is { } problem ? [new ParameterError("path", problem)] : [];
+    }
+
+    /// <summary>Why a file cannot be created at <paramref name="path"/> (missing folders would be created), or null when it can.</summary>
+    internal static string? CheckWritable(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return $"'{path}' is a folder, not a file";
+        }
+
+        if (System.IO.File.Exists(full))
+        {
+            try
+            {
+                using var existing = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+                return null;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return $"'{path}' exists and cannot be written: {ex.Message}";
+            }
+        }
+
+        string? folder = System.IO.Path.GetDirectoryName(full);
+        while (folder is not null && !Directory.Exists(folder))
+        {
+            if (System.IO.File.Exists(folder))
+            {
+                return $"cannot create '{path}': '{folder}' is a file, not a folder";
+            }
+
+            folder = System.IO.Path.GetDirectoryName(folder);
+        }
+
+        if (folder is null)
+        {
+            return $"cannot create '{path}': none of its folders exists";
+        }
+
+        string probe = System.IO.Path.Combine(folder, $".syfala-graph-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            using var created = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The system's message names the probe; say what it means instead.
+            string why = ex is UnauthorizedAccessException ? ": permission denied"
+                : ex.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) ? ": read-only file system" : "";
+            return $"cannot create '{path}': the folder '{folder}' is not writable{why}";
+        }
     }
 
     /// <summary>

@@ -143,6 +143,26 @@ public sealed class FaultTests
         Assert.Contains("is incomplete", failure.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validation_refuses_a_writer_path_that_cannot_be_created_and_accepts_missing_folders()
+    {
+        using var readOnly = new SmallTmpfs("read-only", kibibytes: 64, readOnly: true);
+        string dir = RepoPaths.NewTempDir("writable");
+        System.IO.File.WriteAllText(Path.Combine(dir, "plain-file"), "x");
+
+        static string? PathError(string path) =>
+            new FileWriterParameters { Path = path }.Validate().SingleOrDefault(e => e.Parameter == "path").Message;
+
+        Assert.Contains("is not writable: read-only file system", PathError(Path.Combine(readOnly.Path, "out.wav")), StringComparison.Ordinal);
+        Assert.Contains("is not writable: read-only file system", PathError(Path.Combine(readOnly.Path, "new", "deeper", "out.wav")), StringComparison.Ordinal);
+        Assert.Contains("is a file, not a folder", PathError(Path.Combine(dir, "plain-file", "out.wav")), StringComparison.Ordinal);
+        string folder = Directory.CreateDirectory(RepoPaths.NewTempDir("folder") + ".wav").FullName;
+        Assert.Contains("is a folder, not a file", PathError(folder), StringComparison.Ordinal);
+        Assert.Null(PathError(Path.Combine(dir, "new", "deeper", "out.wav")));
+        Assert.False(Directory.Exists(Path.Combine(dir, "new")), "validation created a folder");
+        Assert.Equal(["plain-file"], Directory.GetFileSystemEntries(dir).Select(e => Path.GetFileName(e)!).ToArray()); // the probe is gone
+    }
+
     /// <summary>Overwrites 4096 bytes in the middle of a copy of <paramref name="source"/> with seeded random bytes.</summary>
     private static string Corrupt(string source, string destination, int seed)
     {
