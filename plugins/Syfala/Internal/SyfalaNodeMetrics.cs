@@ -35,6 +35,10 @@ internal sealed class SyfalaNodeMetrics : IDisposable
         Counter("syfala.reordered", s => s.Reordered, "{datagram}", "Audio datagrams put back in order");
         Counter("syfala.malformed", s => s.Malformed, "{datagram}", "Datagrams that did not decode");
         Counter("syfala.underflows", s => s.Underflows, "{read}", "Jitter-buffer underflows (silence inserted)");
+        Counter("syfala.starved_blocks", s => s.StarvedBlocks, "{block}", "Blocks played as silence for want of received audio");
+        Counter("syfala.off_stream", s => s.Implausible, "{datagram}", "Audio datagrams off the current stream (byte_idx too far ahead or behind), dropped");
+        Counter("syfala.jumps.rejected", s => s.RejectedJumps, "{jump}", "Jumps of byte_idx not believed (the current stream kept arriving)");
+        Counter("syfala.resyncs", s => s.Resyncs, "{jump}", "Jumps of byte_idx believed (confirmed by the datagrams that followed)");
         _meter.CreateObservableGauge("syfala.jitter", () => Measure(s => s.JitterMs), "ms", "RFC 3550 interarrival jitter");
         _meter.CreateObservableGauge("syfala.jitter_buffer.fill", () => Measure(s => (double)s.JitterBufferFillFrames), "{frame}", "Frames in the jitter buffer");
         _meter.CreateObservableGauge("syfala.jitter_buffer.target", () => Measure(s => s.JitterBufferTargetFrames), "{frame}", "Depth the jitter buffer holds (adaptive: what the arrival timing needs)");

@@ -21,7 +21,18 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// <param name="NotRunning">Audio datagrams received while no I/O session ran.</param>
 /// <param name="BadStream">Audio for a stream index that does not exist.</param>
 /// <param name="LengthMismatch">Audio whose n_bytes differs from its payload length.</param>
-/// <param name="Implausible">Audio whose byte_idx jumps implausibly far ahead (corrupted header).</param>
+/// <param name="Implausible">
+/// Audio datagrams off the current stream, dropped: byte_idx farther ahead or behind than the jitter buffer tolerates
+/// (a corrupted header, a forged datagram, the first datagrams of a peer that restarted elsewhere) or overflowing.
+/// </param>
+/// <param name="RejectedJumps">
+/// Jumps of byte_idx not believed: runs of off-stream datagrams discarded because datagrams of the current stream
+/// kept arriving (it wins back) or because the run itself broke off.
+/// </param>
+/// <param name="Resyncs">
+/// Jumps believed: the stream moved to a new byte_idx after StreamReassembler.ConfirmDatagrams (8) datagrams there
+/// over at least 100 ms with none of the old stream (a peer that restarted). Logged, at most once a second.
+/// </param>
 /// <param name="ControlDropped">Control datagrams dropped because the control plane's inbox was full.</param>
 /// <param name="JitterMs">RFC 3550 interarrival jitter of the first received stream, ms.</param>
 /// <param name="JitterBufferFillFrames">Frames in the first receive buffer now.</param>
@@ -30,7 +41,12 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// what the arrival timing seen lately needs.
 /// </param>
 /// <param name="ResampleRatioPpm">Resampling ratio of the first receive buffer minus 1, in ppm: how fast the peer's clock runs against ours (0 without drift compensation).</param>
-/// <param name="Underflows">Reads of the audio thread that found the jitter buffer short (silence inserted).</param>
+/// <param name="Underflows">Reads of the audio thread that found the jitter buffer short while playing (silence inserted; it then primes again): one per dropout.</param>
+/// <param name="StarvedBlocks">
+/// Blocks the audio thread played as silence, wholly or partly, for want of received audio: each underflowing read
+/// and every read while the buffer primes again after it (not the priming at a session's start, nor after the peer
+/// is lost). A stream that stopped arriving grows it by one per block, while <paramref name="Underflows"/> stays.
+/// </param>
 /// <param name="SendOverflows">Blocks the audio thread could not hand to the sender thread (ring full).</param>
 /// <param name="ChaosDropped">Audio datagrams dropped by the chaos option.</param>
 /// <param name="ChaosDroppedPayloadBytes">Their payload bytes.</param>
@@ -56,12 +72,15 @@ public readonly record struct SyfalaStatistics(
     long BadStream,
     long LengthMismatch,
     long Implausible,
+    long RejectedJumps,
+    long Resyncs,
     long ControlDropped,
     double JitterMs,
     int JitterBufferFillFrames,
     double JitterBufferTargetFrames,
     double ResampleRatioPpm,
     long Underflows,
+    long StarvedBlocks,
     long SendOverflows,
     long ChaosDropped,
     long ChaosDroppedPayloadBytes,

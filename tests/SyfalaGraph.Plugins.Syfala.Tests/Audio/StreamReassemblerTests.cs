@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Dsp.Formats;
 using SyfalaGraph.Plugins.Syfala.Internal.Audio;
@@ -5,19 +6,22 @@ using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Tests.Audio;
 
-/// <summary>Reassembly by byte_idx, without sockets: splits, gaps, reordering, duplicates, late and corrupt indices.</summary>
+/// <summary>
+/// Reassembly by byte_idx, without sockets: splits, gaps, reordering, duplicates, late and corrupt indices, and jumps
+/// of byte_idx that are forged (rejected) or real (a peer that restarted: followed within the confirmation bound).
+/// </summary>
 public sealed class StreamReassemblerTests
 {
     private const int Channels = 2;
 
     private sealed class Rig
     {
-        public Rig(SampleType type, double reorderSeconds = 0.01)
+        public Rig(SampleType type, double reorderSeconds = 0.01, double reachSeconds = 1.0)
         {
             Buffer = new ReceiveBuffer(Channels, 1, 64);
             Stats = new ReceiveStatistics();
             Reassembler = new StreamReassembler(Buffer, Stats, Channels, 2048, measureJitter: true);
-            Reassembler.Reset(type, 48_000, reorderSeconds, 1.0);
+            Reassembler.Reset(type, 48_000, reorderSeconds, reachSeconds);
         }
 
         public ReceiveBuffer Buffer { get; }
@@ -151,6 +155,172 @@ public sealed class StreamReassemblerTests
         Assert.Equal(2, rig.Stats.Implausible);
         Assert.Equal(0, rig.Stats.LostBytes);
         Assert.Equal(160UL, rig.Reassembler.NextByteIndex);
+    }
+
+    // A live stream as AudioPath sets it up by default: F32 stereo, 64 frames (512 bytes) a datagram every 1⅓ ms, a
+    // 5 ms reorder wait and a 100 ms reach (latency_frames 512).
+    private const int DatagramBytes = 64 * Channels * 4;
+    private const double Period = 64 / 48_000.0;
+
+    private static long Ticks(double seconds) => (long)(seconds * Stopwatch.Frequency);
+
+    private static Rig LiveRig() => new(SampleType.F32, reorderSeconds: 0.005, reachSeconds: 0.1);
+
+    /// <summary>Sends datagram <paramref name="i"/> of <paramref name="wire"/> at byte_idx base + its offset.</summary>
+    private static void SendReal(Rig rig, byte[] wire, int i, ulong baseIndex, double seconds) =>
+        rig.Reassembler.Accept(baseIndex + (ulong)(i * DatagramBytes), wire.AsSpan(i * DatagramBytes, DatagramBytes), Ticks(seconds));
+
+    [Theory]
+    [InlineData(1)]   // all 64 forged datagrams in one burst between two real ones
+    [InlineData(3)]   // one forged datagram every third real one: the forged run spans 256 ms, but the real stream interleaves
+    public void Sixty_four_datagrams_forged_at_byte_idx_plus_2_pow_40_are_rejected_while_the_real_stream_continues(int spacing)
+    {
+        (float[] expected, byte[] wire) = Signal(SampleType.F32, 64 * 1000);
+        var rig = LiveRig();
+        var got = new List<float>();
+        int forged = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            double t = i * Period;
+            SendReal(rig, wire, i, 0, t);
+            for (int k = 0; k < (spacing == 1 ? 64 : 1) && i >= 100 && forged < 64 && (i - 100) % spacing == 0; k++)
+            {
+                // Contiguous among themselves, as an attacker replaying the stream 2^40 bytes ahead would send them.
+                rig.Reassembler.Accept((1UL << 40) + (ulong)(i * DatagramBytes) + (ulong)(forged * DatagramBytes), new byte[DatagramBytes], Ticks(t + 1e-5));
+                forged++;
+            }
+
+            rig.Reassembler.FlushExpired(Ticks(t + 2e-5));
+            got.AddRange(rig.Drain());
+        }
+
+        Assert.Equal(64, forged);
+        Assert.Equal(0, rig.Stats.Resyncs);
+        Assert.Equal(64, rig.Stats.Implausible);
+        Assert.Equal(spacing == 1 ? 1 : 64, rig.Stats.RejectedJumps);
+        Assert.Equal(0, rig.Stats.Late + rig.Stats.Gaps + rig.Stats.LostBytes);
+        Assert.Equal(1000, rig.Stats.AudioDatagrams);
+        Assert.Equal((ulong)(1000 * DatagramBytes), rig.Reassembler.NextByteIndex);
+        Assert.Equal(expected, got.ToArray()); // every real sample played, none of the forged ones
+    }
+
+    [Theory]
+    [InlineData(48_000)] // +1 s: off the stream (beyond the 100 ms reach)
+    [InlineData(2_432)]  // +50.7 ms (38 datagrams): within the reach, parked ahead of a stream that keeps arriving
+    public void Six_datagrams_forged_ahead_of_a_live_stream_open_no_gap(int framesAhead)
+    {
+        (float[] expected, byte[] wire) = Signal(SampleType.F32, 64 * 1500);
+        var rig = LiveRig();
+        var got = new List<float>();
+        var forgedAt = new List<int>();
+        for (int i = 0; i < 1500; i++)
+        {
+            double t = i * Period;
+            SendReal(rig, wire, i, 0, t);
+            if (i > 0 && i <= 900 && i % 150 == 0)
+            {
+                // Aligned on a real datagram, as a forger who knows the stream's layout would send it.
+                ulong at = (ulong)((i + 1) * DatagramBytes) + (ulong)(framesAhead * Channels * 4);
+                rig.Reassembler.Accept(at, new byte[DatagramBytes], Ticks(t + 1e-5));
+                forgedAt.Add((int)(at / DatagramBytes));
+            }
+
+            rig.Reassembler.FlushExpired(Ticks(t + 2e-5));
+            got.AddRange(rig.Drain());
+        }
+
+        Assert.Equal(6, forgedAt.Count);
+        Assert.Equal(0, rig.Stats.Gaps + rig.Stats.LostBytes + rig.Stats.Late + rig.Stats.Resyncs);
+        Assert.Equal((ulong)(1500 * DatagramBytes), rig.Reassembler.NextByteIndex);
+        float[] played = got.ToArray();
+        Assert.Equal(expected.Length, played.Length);
+        if (framesAhead > 4800)
+        {
+            Assert.Equal(6, rig.Stats.Implausible);
+            Assert.Equal(expected, played);
+            return;
+        }
+
+        // Within the reach a forged datagram takes the place of the real one at its index (which then counts as a
+        // duplicate): content replaced, not a gap. Nothing unauthenticated can prevent that (README, threat model).
+        Assert.Equal(6, rig.Stats.Duplicates);
+        Assert.Equal(0, rig.Stats.Implausible);
+        int floatsPerDatagram = DatagramBytes / 4;
+        for (int d = 0; d < 1500; d++)
+        {
+            float[] want = forgedAt.Contains(d) ? new float[floatsPerDatagram] : expected.AsSpan(d * floatsPerDatagram, floatsPerDatagram).ToArray();
+            Assert.Equal(want, played.AsSpan(d * floatsPerDatagram, floatsPerDatagram).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(0UL)]             // the peer restarted its stream at byte 0 (backwards)
+    [InlineData(480_000UL * 8)]   // or 10 s ahead (forwards)
+    public void A_peer_that_restarts_elsewhere_is_followed_within_the_confirmation_bound(ulong restartAt)
+    {
+        (float[] expected, byte[] wire) = Signal(SampleType.F32, 64 * 2000);
+        var rig = LiveRig();
+        for (int i = 0; i < 1500; i++)
+        {
+            SendReal(rig, wire, i, 0, i * Period); // 2 s of the old stream
+        }
+
+        rig.Drain();
+        double restart = 1500 * Period;
+        double followedAt = double.NaN;
+        int firstFollowed = -1;
+        var got = new List<float>();
+        for (int i = 0; i < 500; i++)
+        {
+            double t = restart + (i * Period);
+            SendReal(rig, wire, i, restartAt, t);
+            rig.Reassembler.FlushExpired(Ticks(t + 1e-5));
+            if (firstFollowed < 0 && rig.Stats.Resyncs == 1)
+            {
+                followedAt = t - restart;
+                firstFollowed = i;
+            }
+
+            got.AddRange(rig.Drain());
+        }
+
+        Assert.Equal(1, rig.Stats.Resyncs);
+        Assert.Equal(0, rig.Stats.RejectedJumps);
+        Assert.Equal(firstFollowed, rig.Stats.Implausible); // the datagrams before the confirmation were dropped
+        Assert.InRange(followedAt, StreamReassembler.ConfirmSeconds, StreamReassembler.ConfirmSeconds + Period + 1e-6);
+        Assert.Equal(restartAt + (ulong)(500 * DatagramBytes), rig.Reassembler.NextByteIndex);
+        Assert.Equal(0, rig.Stats.Gaps + rig.Stats.LostBytes + rig.Stats.Late);
+        int from = firstFollowed * DatagramBytes / 4;
+        Assert.Equal(expected.AsSpan(from, (500 * DatagramBytes / 4) - from).ToArray(), got.ToArray());
+    }
+
+    [Fact]
+    public void A_forged_jump_confirmed_while_the_real_stream_was_silenced_is_won_back_once_it_returns()
+    {
+        // The attacker an unauthenticated protocol cannot stop (it drops the real stream for 100 ms and sends its own):
+        // the stream follows it; once the forgery stops and the real stream comes back, the real one is followed again.
+        (_, byte[] wire) = Signal(SampleType.F32, 64 * 1000);
+        var rig = LiveRig();
+        int i = 0;
+        for (; i < 200; i++)
+        {
+            SendReal(rig, wire, i, 0, i * Period);
+        }
+
+        for (int k = 0; k < 100; k++, i++)
+        {
+            rig.Reassembler.Accept((1UL << 40) + (ulong)(k * DatagramBytes), new byte[DatagramBytes], Ticks(i * Period));
+        }
+
+        Assert.Equal(1, rig.Stats.Resyncs);
+        for (; i < 600; i++)
+        {
+            SendReal(rig, wire, i, 0, i * Period);
+            rig.Drain();
+        }
+
+        Assert.Equal(2, rig.Stats.Resyncs);
+        Assert.Equal((ulong)(600 * DatagramBytes), rig.Reassembler.NextByteIndex);
     }
 
     [Fact]

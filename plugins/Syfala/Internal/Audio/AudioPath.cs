@@ -60,10 +60,11 @@ internal sealed class AudioPath
 
         double latencySeconds = parameters.LatencyFramesFor(maxBlockFrames) / sampleRate;
         double reorderSeconds = Math.Clamp(latencySeconds / 2, 0.002, 0.1);
-        double maxGapSeconds = Math.Max(1.0, 2.0 * parameters.TimeoutMs / 1000.0);
+        // What the jitter buffer tolerates around the expected byte_idx: a longer jump must be confirmed (StreamReassembler).
+        double reachSeconds = Math.Max(0.1, latencySeconds);
         _sender = new AudioSender(transport, consumers, sendChannels, atServer, parameters.MaxDatagramBytes, parameters.Chaos);
         _receiver = new AudioReceiver(transport, inbox, _receiveBuffers, atServer, parameters.MaxDatagramBytes - AudioMessageHeader.EncodedLength,
-            reorderSeconds, maxGapSeconds, _stats);
+            reorderSeconds, reachSeconds, _stats);
     }
 
     /// <summary>
@@ -107,6 +108,21 @@ internal sealed class AudioPath
             foreach (ReceiveBuffer b in _receiveBuffers)
             {
                 total += b.Underflows;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>Blocks of every receive buffer played as silence for want of received audio (<see cref="ReceiveBuffer.StarvedBlocks"/>; any thread).</summary>
+    public long StarvedBlocks
+    {
+        get
+        {
+            long total = 0;
+            foreach (ReceiveBuffer b in _receiveBuffers)
+            {
+                total += b.StarvedBlocks;
             }
 
             return total;

@@ -26,11 +26,11 @@ internal sealed class AudioReceiver : AudioThread
     private readonly byte _audioVariant;
     private readonly byte[] _buffer = new byte[65_536];
     private readonly double _reorderSeconds;
-    private readonly double _maxGapSeconds;
+    private readonly double _reachSeconds;
     private long _lastAudioTicks;
 
     public AudioReceiver(IDatagramTransport transport, ControlInbox inbox, ReceiveBuffer[] buffers, bool atServer,
-        int maxPayloadBytes, double reorderSeconds, double maxGapSeconds, ReceiveStatistics stats)
+        int maxPayloadBytes, double reorderSeconds, double reachSeconds, ReceiveStatistics stats)
     {
         _transport = transport;
         _inbox = inbox;
@@ -39,7 +39,7 @@ internal sealed class AudioReceiver : AudioThread
         _audioVariant = atServer ? (byte)ClientMessageKind.Audio : (byte)ServerMessageKind.Audio;
         _stats = stats;
         _reorderSeconds = reorderSeconds;
-        _maxGapSeconds = maxGapSeconds;
+        _reachSeconds = reachSeconds;
         _streams = new StreamReassembler[buffers.Length];
         for (int i = 0; i < buffers.Length; i++)
         {
@@ -74,7 +74,7 @@ internal sealed class AudioReceiver : AudioThread
                 for (int i = 0; i < _streams.Length && i < session.ReceiveFormats.Length; i++)
                 {
                     StreamFormat format = session.ReceiveFormats[i];
-                    _streams[i].Reset(format.SampleType, format.SampleRate, _reorderSeconds, _maxGapSeconds);
+                    _streams[i].Reset(format.SampleType, format.SampleRate, _reorderSeconds, _reachSeconds);
                     _buffers[i].ResetFromProducer();
                 }
 

@@ -40,6 +40,8 @@ internal sealed class ReceiveBuffer
     private int _resetSeen;
     private bool _playing;
     private long _underflows;
+    private long _starvedBlocks;
+    private bool _starved; // audio thread: silence since an underflow, until playback resumes or a reset
     private long _overflowFrames;
     private long _concealedFrames;
     private long _skippedFrames;
@@ -98,6 +100,14 @@ internal sealed class ReceiveBuffer
 
     /// <summary>Reads that found fewer frames than asked for while playing (audio thread writes; any thread reads).</summary>
     public long Underflows => Bridge is { } bridge ? Volatile.Read(ref _retiredUnderflows) + bridge.Underflows : Volatile.Read(ref _underflows);
+
+    /// <summary>
+    /// Reads that played silence, wholly or partly, because received audio was missing: the read that underflowed and
+    /// every read while the buffer primes again after it, until playback resumes or the buffer is reset (a new
+    /// session, the peer lost). Priming at a session's start is not counted. A stream whose audio stopped arriving
+    /// counts one per block here while <see cref="Underflows"/> counts 1. Audio thread writes; any thread reads.
+    /// </summary>
+    public long StarvedBlocks => Volatile.Read(ref _starvedBlocks);
 
     /// <summary>Frames dropped because the buffer was full (receiver thread writes).</summary>
     public long OverflowFrames => Volatile.Read(ref _overflowFrames);
@@ -200,6 +210,7 @@ internal sealed class ReceiveBuffer
         if (Bridge is { } bridge)
         {
             bridge.RequestReset();
+            Interlocked.Increment(ref _resetRequested); // only ends the starvation count (the bridge resets itself)
             return;
         }
 
@@ -223,6 +234,7 @@ internal sealed class ReceiveBuffer
             }
 
             bridge.ResetFromProducer();
+            Interlocked.Increment(ref _resetRequested); // only ends the starvation count (the bridge resets itself)
             return;
         }
 
@@ -269,6 +281,14 @@ internal sealed class ReceiveBuffer
             {
                 Volatile.Write(ref _retiredUnderflows, _retiredUnderflows + _readBridge.Underflows);
                 _readBridge = bridge;
+                _starved = false;
+            }
+
+            int resets = Volatile.Read(ref _resetRequested);
+            if (resets != _resetSeen)
+            {
+                _resetSeen = resets;
+                _starved = false;
             }
 
             long before = bridge.Underflows;
@@ -276,6 +296,16 @@ internal sealed class ReceiveBuffer
             if (bridge.Underflows != before)
             {
                 Volatile.Write(ref _concealedFrames, _concealedFrames + frames);
+                _starved = true;
+                CountStarved();
+            }
+            else if (!bridge.IsPriming)
+            {
+                _starved = false;
+            }
+            else if (_starved)
+            {
+                CountStarved();
             }
 
             return;
@@ -289,6 +319,7 @@ internal sealed class ReceiveBuffer
             long upTo = Volatile.Read(ref _resetPosition);
             consumer.Skip(upTo == long.MaxValue ? int.MaxValue : (int)Math.Min(upTo - consumer.TotalRead, int.MaxValue));
             Volatile.Write(ref _playing, false);
+            _starved = false;
         }
 
         int available = consumer.AvailableToRead / _channels;
@@ -297,10 +328,16 @@ internal sealed class ReceiveBuffer
             if (available < Math.Max(_targetFrames, frames))
             {
                 destination.Clear(frames);
+                if (_starved)
+                {
+                    CountStarved();
+                }
+
                 return;
             }
 
             Volatile.Write(ref _playing, true);
+            _starved = false;
         }
 
         if (available >= frames)
@@ -323,5 +360,9 @@ internal sealed class ReceiveBuffer
         Volatile.Write(ref _underflows, _underflows + 1);
         Volatile.Write(ref _concealedFrames, _concealedFrames + (frames - available));
         Volatile.Write(ref _playing, false);
+        _starved = true;
+        CountStarved();
     }
+
+    private void CountStarved() => Volatile.Write(ref _starvedBlocks, _starvedBlocks + 1);
 }

@@ -23,8 +23,9 @@ internal sealed class ReceiveStatistics
     internal long LostBytes;
     internal long Gaps;
     internal long ConcealedFrames;
-    internal long Implausible;
-    internal long Resyncs;
+    internal long Implausible; // off the current stream (or overflowing): dropped, a jump candidate at most
+    internal long RejectedJumps; // jump candidates discarded: the current stream kept arriving, or the run broke off
+    internal long Resyncs; // jumps confirmed and followed
     internal long ControlQueued;
     internal long ControlDropped;
     internal long SocketErrors;

@@ -15,12 +15,13 @@ internal static class StatisticsSnapshot
             Volatile.Read(ref s.LostBytes), Volatile.Read(ref s.Gaps), Volatile.Read(ref s.ConcealedFrames),
             Volatile.Read(ref s.Late), Volatile.Read(ref s.Duplicates), Volatile.Read(ref s.Reordered),
             Volatile.Read(ref s.Malformed) + malformedControl, Volatile.Read(ref s.UnknownPeer), Volatile.Read(ref s.NotRunning),
-            Volatile.Read(ref s.BadStream), Volatile.Read(ref s.LengthMismatch), Volatile.Read(ref s.Implausible), Volatile.Read(ref s.ControlDropped),
+            Volatile.Read(ref s.BadStream), Volatile.Read(ref s.LengthMismatch), Volatile.Read(ref s.Implausible),
+            Volatile.Read(ref s.RejectedJumps), Volatile.Read(ref s.Resyncs), Volatile.Read(ref s.ControlDropped),
             s.JitterSeconds * 1000.0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].FillFrames : 0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].CurrentTargetFrames : 0,
             audio.ReceiveBuffers.Count > 0 ? audio.ReceiveBuffers[0].Bridge?.RatioPpm ?? 0 : 0,
-            audio.Underflows, audio.SendOverflows,
+            audio.Underflows, audio.StarvedBlocks, audio.SendOverflows,
             Volatile.Read(ref c.Dropped), Volatile.Read(ref c.DroppedPayloadBytes), Volatile.Read(ref c.Duplicated),
             Volatile.Read(ref c.Corrupted), Volatile.Read(ref c.Reordered));
     }

@@ -9,21 +9,38 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 // stream since I/O started; payloads may split samples and frames). Like the reference's AudioPacketSamplePadder,
 // but frame-aligned, so that a loss never shifts channels:
 //   - byte_idx == expected: the bytes are appended; a partial frame waits in `_frame` for its remaining bytes;
-//   - byte_idx  > expected: a gap. The datagram is parked in a small reorder window (fixed slots, copied) for at most
-//     `reorderTicks`, in case the missing one is only late; when the window expires or is full, the gap is concealed
-//     with silent frames from the start of the partial frame to the first whole frame after the gap;
+//   - byte_idx  > expected: a gap. The datagram is parked in a small reorder window (fixed slots, copied) in case the
+//     missing one is only late. The gap is concealed (silent frames from the start of the partial frame to the first
+//     whole frame after it) once `reorderTicks` have passed both since the datagram was parked and since the stream
+//     last advanced, or when the window is full. So a datagram parked ahead of a stream that keeps arriving in order
+//     never opens a gap: the stream reaches it and it takes its place;
 //   - byte_idx  < expected (entirely): duplicate (seen in the recent history) or late (its bytes were concealed);
 //     both are dropped and counted. A partly old datagram contributes its new tail.
-// A jump larger than `maxGapBytes` is implausible (a corrupted header) and dropped; 16 implausible datagrams in a
-// row mean the sender really restarted elsewhere, and the stream resynchronises on them.
-// Everything is allocated in the constructor: the receiver thread allocates nothing per datagram.
+// Steering (issue 15): Syfala audio is not authenticated, so a datagram forged with the peer's address could move
+// the stream anywhere. A datagram more than `reach` (the jitter buffer's tolerance, ≥ 100 ms of stream) ahead of or
+// behind the expected index is off the current stream: it is dropped and counted, and only feeds a jump candidate.
+// A candidate is believed (resync) when ConfirmDatagrams datagrams near one another have arrived at it over at least
+// ConfirmSeconds with no datagram of the current stream in between; any datagram near the current position
+// discards it (the current stream wins back). A peer that really restarted elsewhere stops sending at the old
+// position, so it is followed ConfirmSeconds (plus one datagram) after its first new datagram; a forger must silence
+// the real stream for as long, which only an on-path attacker can do (and that one can drop or replace audio anyway).
+// Everything is allocated in the constructor: the receiver thread allocates nothing per datagram and never throws.
 
 /// <summary>Reassembles one received stream into its <see cref="ReceiveBuffer"/>. Receiver thread only.</summary>
 internal sealed class StreamReassembler
 {
     private const int SlotCount = 16;
     private const int RecentCount = 64;
-    private const int ImplausibleBeforeResync = 16;
+
+    /// <summary>Datagrams at a new position that confirm a jump (with <see cref="ConfirmSeconds"/>).</summary>
+    public const int ConfirmDatagrams = 8;
+
+    /// <summary>
+    /// Seconds over which a jump's datagrams must keep arriving, with none of the current stream, before it is
+    /// believed: ≥ 20 datagram periods at 64–256-frame blocks, longer than any pause of a live stream that the jitter
+    /// buffer would survive, well under the session timeout (600 ms by default).
+    /// </summary>
+    public const double ConfirmSeconds = 0.1;
 
     private readonly ReceiveBuffer _output;
     private readonly ReceiveStatistics _stats;
@@ -45,8 +62,12 @@ internal sealed class StreamReassembler
     private ulong _next;
     private int _frameFill;
     private long _reorderTicks;
-    private ulong _maxGapBytes;
-    private int _implausibleRun;
+    private ulong _reachBytes;
+    private long _confirmTicks;
+    private long _progressTicks;
+    private ulong _candidateNext;
+    private int _candidateRun;
+    private long _candidateSince;
     private double _bytesPerSecond;
     private InterarrivalJitter _jitter;
 
@@ -85,8 +106,11 @@ internal sealed class StreamReassembler
     /// <param name="type">Sample type on the wire for this session.</param>
     /// <param name="sampleRate">Frames per second (for jitter and the plausibility bound).</param>
     /// <param name="reorderSeconds">How long a datagram after a gap waits for the missing one.</param>
-    /// <param name="maxGapSeconds">Largest plausible jump ahead.</param>
-    public void Reset(SampleType type, double sampleRate, double reorderSeconds, double maxGapSeconds)
+    /// <param name="reachSeconds">
+    /// Farthest a datagram may land ahead of or behind the expected index and still belong to the current stream
+    /// (at least 64 frames); beyond, it is off the stream and a jump there needs confirmation.
+    /// </param>
+    public void Reset(SampleType type, double sampleRate, double reorderSeconds, double reachSeconds)
     {
         _format = type.ToSampleFormat();
         _bytesPerFrame = _channels * type.BytesPerSample();
@@ -95,11 +119,13 @@ internal sealed class StreamReassembler
         _frameFill = 0;
         _pending = 0;
         _recentCount = 0;
-        _implausibleRun = 0;
+        _candidateRun = 0;
+        _progressTicks = long.MinValue;
         Array.Clear(_slotLength);
         _reorderTicks = (long)(reorderSeconds * Stopwatch.Frequency);
         _bytesPerSecond = sampleRate * _bytesPerFrame;
-        _maxGapBytes = (ulong)Math.Max(_bytesPerFrame * 64.0, maxGapSeconds * _bytesPerSecond);
+        _reachBytes = (ulong)Math.Max(_bytesPerFrame * 64.0, reachSeconds * _bytesPerSecond);
+        _confirmTicks = (long)(ConfirmSeconds * Stopwatch.Frequency);
         _jitter.Reset();
     }
 
@@ -119,6 +145,23 @@ internal sealed class StreamReassembler
             return;
         }
 
+        if (IsOffStream(byteIndex, end))
+        {
+            if (!ConfirmsJump(byteIndex, end, nowTicks))
+            {
+                Interlocked.Increment(ref _stats.Implausible);
+                return;
+            }
+
+            Resync(byteIndex);
+        }
+        else if (_candidateRun > 0)
+        {
+            // The current stream is still arriving: the jump was not real (or not yet), whoever sent it.
+            _candidateRun = 0;
+            Interlocked.Increment(ref _stats.RejectedJumps);
+        }
+
         if (end <= _next)
         {
             if (IsRecent(byteIndex))
@@ -134,18 +177,6 @@ internal sealed class StreamReassembler
             return;
         }
 
-        if (byteIndex > _next && byteIndex - _next > _maxGapBytes)
-        {
-            Interlocked.Increment(ref _stats.Implausible);
-            if (++_implausibleRun < ImplausibleBeforeResync)
-            {
-                return;
-            }
-
-            Resync(byteIndex);
-        }
-
-        _implausibleRun = 0;
         MeasureJitter(byteIndex, nowTicks);
         if (byteIndex <= _next)
         {
@@ -155,6 +186,7 @@ internal sealed class StreamReassembler
             }
 
             Deliver(byteIndex, payload);
+            _progressTicks = nowTicks; // an arrival advanced the stream (not a concealment)
             DrainSlots();
             return;
         }
@@ -208,7 +240,8 @@ internal sealed class StreamReassembler
                 }
             }
 
-            if (nowTicks - _slotTicks[oldest] < _reorderTicks)
+            // A stream still advancing is filling the gap: wait until it stalls for a whole reorder wait.
+            if (nowTicks - Math.Max(_slotTicks[oldest], _progressTicks) < _reorderTicks)
             {
                 return;
             }
@@ -218,10 +251,40 @@ internal sealed class StreamReassembler
         }
     }
 
+    private bool IsOffStream(ulong byteIndex, ulong end) =>
+        byteIndex > _next ? byteIndex - _next > _reachBytes : end <= _next && _next - byteIndex > _reachBytes;
+
+    /// <summary>Feeds the jump candidate with an off-stream datagram; true when the jump is now confirmed.</summary>
+    private bool ConfirmsJump(ulong byteIndex, ulong end, long nowTicks)
+    {
+        ulong distance = byteIndex > _candidateNext ? byteIndex - _candidateNext : _candidateNext - byteIndex;
+        if (_candidateRun > 0 && distance <= _reachBytes)
+        {
+            // Near the candidate (in order, or reordered or after a loss as a real stream may be): it goes on.
+            _candidateRun++;
+            _candidateNext = Math.Max(_candidateNext, end);
+        }
+        else
+        {
+            if (_candidateRun > 0)
+            {
+                Interlocked.Increment(ref _stats.RejectedJumps);
+            }
+
+            _candidateRun = 1;
+            _candidateNext = end;
+            _candidateSince = nowTicks;
+        }
+
+        return _candidateRun >= ConfirmDatagrams && nowTicks - _candidateSince >= _confirmTicks;
+    }
+
     private void Resync(ulong byteIndex)
     {
         Interlocked.Increment(ref _stats.Resyncs);
         Array.Clear(_slotLength);
+        _candidateRun = 0;
+        _recentCount = 0;
         _pending = 0;
         _frameFill = 0;
         _next = byteIndex - (byteIndex % (ulong)_bytesPerFrame);

@@ -17,7 +17,9 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // per-period allocation. Signalling instead of polling would allocate: completing an awaited wait schedules its
 // continuation.
 // Underflows of the jitter buffers are reported from here too, at most once a second and only when there were some
-// (the audio thread only counts them): a user hears the click and reads when and how many in the log.
+// (the audio thread only counts them): a user hears the click and reads when and how many in the log. So are blocks
+// of silence played for want of audio without a new underflow (a stream that stopped arriving), and jumps of
+// byte_idx that the receiver followed or rejected (the receiver thread only counts them).
 // Nothing else touches the protocol objects, so they need no locks. Sending control messages happens here too,
 // on the same socket the audio threads use (datagram sends are independent system calls).
 
@@ -33,6 +35,9 @@ internal abstract partial class ControlPlane
     private Task? _loop;
     private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
     private long _reportedUnderflows;
+    private long _reportedStarved;
+    private long _reportedResyncs;
+    private long _reportedRejectedJumps;
     private long _underflowReportMs; // 0: not started
 
     protected ControlPlane(IDatagramTransport transport, ControlInbox inbox, AudioPath audio, NodeEventWriter events, ILogger logger, string nodeId, int tickMs)
@@ -237,12 +242,29 @@ internal abstract partial class ControlPlane
         }
 
         long underflows = Audio.Underflows;
+        long starved = Audio.StarvedBlocks;
+        ReceiveStatistics stats = Audio.Statistics;
+        long resyncs = Volatile.Read(ref stats.Resyncs);
+        long rejected = Volatile.Read(ref stats.RejectedJumps);
+        double seconds = (now - _underflowReportMs) / 1000.0;
         if (underflows > _reportedUnderflows && _underflowReportMs != 0)
         {
             ReceiveBuffer first = Audio.ReceiveBuffers[0];
-            LogUnderflows(Logger, NodeId, underflows - _reportedUnderflows, (now - _underflowReportMs) / 1000.0, first.FillFrames, first.CurrentTargetFrames, underflows);
+            LogUnderflows(Logger, NodeId, underflows - _reportedUnderflows, seconds, first.FillFrames, first.CurrentTargetFrames, underflows);
+        }
+        else if (starved > _reportedStarved && _underflowReportMs != 0)
+        {
+            LogStarved(Logger, NodeId, starved - _reportedStarved, seconds, starved);
         }
 
+        if ((resyncs > _reportedResyncs || rejected > _reportedRejectedJumps) && _underflowReportMs != 0)
+        {
+            LogJumps(Logger, NodeId, resyncs - _reportedResyncs, rejected - _reportedRejectedJumps, seconds, Volatile.Read(ref stats.Implausible), resyncs);
+        }
+
+        _reportedStarved = starved;
+        _reportedResyncs = resyncs;
+        _reportedRejectedJumps = rejected;
         _reportedUnderflows = underflows;
         _underflowReportMs = now;
     }
@@ -253,4 +275,12 @@ internal abstract partial class ControlPlane
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "{Node}: {Count} jitter-buffer underflow(s) in the last {Seconds:F1} s (silence played; fill {Fill} frames, target {Target:F0}, {Total} in all); raise latency_frames if they recur")]
     private static partial void LogUnderflows(ILogger logger, string node, long count, double seconds, int fill, double target, long total);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Node}: {Count} block(s) played as silence in the last {Seconds:F1} s for want of received audio ({Total} in all)")]
+    private static partial void LogStarved(ILogger logger, string node, long count, double seconds, long total);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Node}: received byte_idx jumped in the last {Seconds:F1} s: {Resyncs} jump(s) confirmed and followed (resync), {Rejected} not believed (the current stream kept arriving); {OffStream} off-stream datagram(s) dropped, {TotalResyncs} resync(s) in all")]
+    private static partial void LogJumps(ILogger logger, string node, long resyncs, long rejected, double seconds, long offStream, long totalResyncs);
 }
