@@ -29,6 +29,53 @@ public sealed class ReceiveBufferTests
         Assert.False(buffer.IsPlaying);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_block_of_silence_after_the_audio_stopped_arriving_counts_as_starved(bool driftCompensation)
+    {
+        // A stream whose datagrams stopped being accepted (a muted session): one underflow, then silence for good.
+        // Underflows counts the dropout once; StarvedBlocks counts each block it lasts, until a reset ends it.
+        var buffer = new ReceiveBuffer(1, targetFrames: 256, maxBlockFrames: 64, 48_000, driftCompensation);
+        var block = new AudioBuffer(1, 64);
+        var period = new float[64];
+        period.AsSpan().Fill(0.5f);
+        for (int i = 0; i < 8; i++)
+        {
+            buffer.Read(block, 64); // priming at the start: silence, not starvation
+        }
+
+        Assert.Equal(0, buffer.StarvedBlocks);
+        int played = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            buffer.Write(period);
+            buffer.Read(block, 64);
+            played += buffer.IsPlaying ? 1 : 0;
+        }
+
+        Assert.True(played > 150, $"{played} blocks played");
+        Assert.Equal(0, buffer.Underflows + buffer.StarvedBlocks);
+        int silent = 0;
+        for (int i = 0; i < 750; i++)
+        {
+            buffer.Read(block, 64); // 1 s with nothing arriving
+            silent += block.Samples.All(s => s == 0f) ? 1 : 0;
+        }
+
+        Assert.Equal(1, buffer.Underflows);
+        Assert.InRange(silent, 740, 750); // what was buffered plays out first
+        Assert.InRange(buffer.StarvedBlocks, silent, silent + 1); // + the read that underflowed, if it played some audio
+        long starved = buffer.StarvedBlocks;
+        buffer.RequestReset(); // the session ends: silence from now on is not for want of audio
+        for (int i = 0; i < 100; i++)
+        {
+            buffer.Read(block, 64);
+        }
+
+        Assert.Equal(starved, buffer.StarvedBlocks);
+    }
+
     [Fact]
     public void Reset_discards_what_is_buffered()
     {

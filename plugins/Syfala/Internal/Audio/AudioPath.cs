@@ -27,6 +27,7 @@ internal sealed class AudioPath
     private readonly AudioSender _sender;
     private readonly AudioReceiver _receiver;
     private readonly ReceiveStatistics _stats = new();
+    private readonly IDatagramTransport _transport;
     private readonly int[] _sendChannels;
     private readonly double _sampleRate;
     private readonly int _maxDatagramBytes;
@@ -37,6 +38,7 @@ internal sealed class AudioPath
     public AudioPath(IDatagramTransport transport, ControlInbox inbox, bool atServer, int[] sendChannels, int[] receiveChannels,
         double sampleRate, int maxBlockFrames, SyfalaNodeParameters parameters)
     {
+        _transport = transport;
         _sendChannels = sendChannels;
         _sampleRate = sampleRate;
         _maxDatagramBytes = parameters.MaxDatagramBytes;
@@ -92,6 +94,9 @@ internal sealed class AudioPath
     }
 
     public AudioSender Sender => _sender;
+
+    /// <summary>The node's socket (tests send through it, from the node's own address, what a forger would).</summary>
+    public IDatagramTransport Transport => _transport;
 
     public AudioReceiver Receiver => _receiver;
 
