@@ -60,6 +60,8 @@ public sealed class MetricsAndToolsTests
         Assert.True(seen["syfala.bytes.sent"].Value > 10_000);
         Assert.Equal(0, seen["syfala.lost"].Value);
         Assert.True(seen.ContainsKey("syfala.jitter") && seen.ContainsKey("syfala.jitter_buffer.fill"));
+        Assert.Equal(0, seen["syfala.resyncs"].Value + seen["syfala.jumps.rejected"].Value + seen["syfala.off_stream"].Value);
+        Assert.True(seen.ContainsKey("syfala.starved_blocks"));
         Assert.Equal("server", seen["syfala.late"].Node);
         Assert.Equal($"127.0.0.1:{rig.Client.LocalEndPoint!.Port}", seen["syfala.duplicates"].Peer);
     }
