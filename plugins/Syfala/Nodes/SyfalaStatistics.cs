@@ -30,8 +30,8 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// kept arriving (it wins back) or because the run itself broke off.
 /// </param>
 /// <param name="Resyncs">
-/// Jumps believed: the stream moved to a new byte_idx after StreamReassembler.ConfirmDatagrams (8) datagrams there
-/// over at least 100 ms with none of the old stream (a peer that restarted). Logged, at most once a second.
+/// Jumps believed: the stream moved to a new byte_idx after 8 datagrams there over at least 100 ms with none of the
+/// old stream (a peer that restarted its stream). Logged, with the rejected ones, at most once a second.
 /// </param>
 /// <param name="ControlDropped">Control datagrams dropped because the control plane's inbox was full.</param>
 /// <param name="JitterMs">RFC 3550 interarrival jitter of the first received stream, ms.</param>

@@ -16,7 +16,7 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 //     never opens a gap: the stream reaches it and it takes its place;
 //   - byte_idx  < expected (entirely): duplicate (seen in the recent history) or late (its bytes were concealed);
 //     both are dropped and counted. A partly old datagram contributes its new tail.
-// Steering (issue 15): Syfala audio is not authenticated, so a datagram forged with the peer's address could move
+// Steering: Syfala audio is not authenticated, so a datagram forged with the peer's address could move
 // the stream anywhere. A datagram more than `reach` (the jitter buffer's tolerance, ≥ 100 ms of stream) ahead of or
 // behind the expected index is off the current stream: it is dropped and counted, and only feeds a jump candidate.
 // A candidate is believed (resync) when ConfirmDatagrams datagrams near one another have arrived at it over at least
