@@ -254,19 +254,20 @@ public sealed class StreamReassemblerTests
     }
 
     [Theory]
-    [InlineData(0UL)]             // the peer restarted its stream at byte 0 (backwards)
-    [InlineData(480_000UL * 8)]   // or 10 s ahead (forwards)
-    public void A_peer_that_restarts_elsewhere_is_followed_within_the_confirmation_bound(ulong restartAt)
+    [InlineData(0UL, 1500)]            // the peer restarted its stream at byte 0 (backwards) after 2 s
+    [InlineData(0UL, 100)]             // after 133 ms: its first datagrams are off the stream, then only late
+    [InlineData(480_000UL * 8, 1500)]  // or 10 s ahead (forwards)
+    public void A_peer_that_restarts_elsewhere_is_followed_within_the_confirmation_bound(ulong restartAt, int oldDatagrams)
     {
         (float[] expected, byte[] wire) = Signal(SampleType.F32, 64 * 2000);
         var rig = LiveRig();
-        for (int i = 0; i < 1500; i++)
+        for (int i = 0; i < oldDatagrams; i++)
         {
-            SendReal(rig, wire, i, 0, i * Period); // 2 s of the old stream
+            SendReal(rig, wire, i, 0, i * Period);
+            rig.Drain();
         }
 
-        rig.Drain();
-        double restart = 1500 * Period;
+        double restart = oldDatagrams * Period;
         double followedAt = double.NaN;
         int firstFollowed = -1;
         var got = new List<float>();
@@ -286,10 +287,13 @@ public sealed class StreamReassemblerTests
 
         Assert.Equal(1, rig.Stats.Resyncs);
         Assert.Equal(0, rig.Stats.RejectedJumps);
-        Assert.Equal(firstFollowed, rig.Stats.Implausible); // the datagrams before the confirmation were dropped
+        // The datagrams before the confirmation were dropped: off the stream, and within the reach behind it late or,
+        // where their indices are still in the history, duplicates.
+        Assert.Equal(firstFollowed, rig.Stats.Implausible + rig.Stats.Late + rig.Stats.Duplicates);
+        Assert.True(oldDatagrams < 200 ? rig.Stats.Late + rig.Stats.Duplicates > 0 : rig.Stats.Late + rig.Stats.Duplicates == 0);
         Assert.InRange(followedAt, StreamReassembler.ConfirmSeconds, StreamReassembler.ConfirmSeconds + Period + 1e-6);
         Assert.Equal(restartAt + (ulong)(500 * DatagramBytes), rig.Reassembler.NextByteIndex);
-        Assert.Equal(0, rig.Stats.Gaps + rig.Stats.LostBytes + rig.Stats.Late);
+        Assert.Equal(0, rig.Stats.Gaps + rig.Stats.LostBytes);
         int from = firstFollowed * DatagramBytes / 4;
         Assert.Equal(expected.AsSpan(from, (500 * DatagramBytes / 4) - from).ToArray(), got.ToArray());
     }
@@ -321,6 +325,48 @@ public sealed class StreamReassemblerTests
 
         Assert.Equal(2, rig.Stats.Resyncs);
         Assert.Equal((ulong)(600 * DatagramBytes), rig.Reassembler.NextByteIndex);
+    }
+
+    [Fact]
+    public void Rejecting_and_following_jumps_allocates_nothing()
+    {
+        (_, byte[] wire) = Signal(SampleType.F32, 64 * 400);
+        var rig = LiveRig();
+        var forged = new byte[DatagramBytes];
+        var block = new AudioBuffer(Channels, 64);
+        for (int warm = 0; warm < 2; warm++)
+        {
+            rig.Reassembler.Reset(SampleType.F32, 48_000, 0.005, 0.1);
+            long resyncs = rig.Stats.Resyncs, rejected = rig.Stats.RejectedJumps;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 400; i++)
+            {
+                double t = i * Period;
+                // 0–99: real, with a forged burst at + 2^40 (rejected); 100–399: the peer restarts at 0 (followed).
+                SendReal(rig, wire, i < 100 ? i : i - 100, 0, t);
+                if (i == 50)
+                {
+                    for (int k = 0; k < 64; k++)
+                    {
+                        rig.Reassembler.Accept((1UL << 40) + (ulong)(k * DatagramBytes), forged, Ticks(t));
+                    }
+                }
+
+                rig.Reassembler.FlushExpired(Ticks(t));
+                while (rig.Buffer.FillFrames >= 64)
+                {
+                    rig.Buffer.Read(block, 64);
+                }
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(resyncs + 1, rig.Stats.Resyncs);
+            Assert.Equal(rejected + 1, rig.Stats.RejectedJumps);
+            if (warm == 1)
+            {
+                Assert.Equal(0, allocated);
+            }
+        }
     }
 
     [Fact]

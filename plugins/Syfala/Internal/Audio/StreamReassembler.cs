@@ -18,9 +18,10 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 //     both are dropped and counted. A partly old datagram contributes its new tail.
 // Steering: Syfala audio is not authenticated, so a datagram forged with the peer's address could move
 // the stream anywhere. A datagram more than `reach` (the jitter buffer's tolerance, ≥ 100 ms of stream) ahead of or
-// behind the expected index is off the current stream: it is dropped and counted, and only feeds a jump candidate.
-// A candidate is believed (resync) when ConfirmDatagrams datagrams near one another have arrived at it over at least
-// ConfirmSeconds with no datagram of the current stream in between; any datagram near the current position
+// behind the expected index is off the current stream: it is dropped and counted, and only feeds a jump candidate
+// (late and duplicate ones feed it too, so that a restart less than `reach` behind is followed as well). A candidate is believed
+// (resync) when ConfirmDatagrams datagrams near one another have arrived at it over at least ConfirmSeconds with no
+// datagram of the current stream in between; any datagram that advances the current stream or waits ahead of it
 // discards it (the current stream wins back). A peer that really restarted elsewhere stops sending at the old
 // position, so it is followed ConfirmSeconds (plus one datagram) after its first new datagram; a forger must silence
 // the real stream for as long, which only an on-path attacker can do (and that one can drop or replace audio anyway).
@@ -67,6 +68,7 @@ internal sealed class StreamReassembler
     private long _progressTicks;
     private ulong _candidateNext;
     private int _candidateRun;
+    private bool _candidateOffStream;
     private long _candidateSince;
     private double _bytesPerSecond;
     private InterarrivalJitter _jitter;
@@ -120,6 +122,7 @@ internal sealed class StreamReassembler
         _pending = 0;
         _recentCount = 0;
         _candidateRun = 0;
+        _candidateOffStream = false;
         _progressTicks = long.MinValue;
         Array.Clear(_slotLength);
         _reorderTicks = (long)(reorderSeconds * Stopwatch.Frequency);
@@ -145,11 +148,28 @@ internal sealed class StreamReassembler
             return;
         }
 
-        if (IsOffStream(byteIndex, end))
+        bool offStream = IsOffStream(byteIndex, end);
+        if (offStream || end <= _next)
         {
-            if (!ConfirmsJump(byteIndex, end, nowTicks))
+            // It does not fit the current stream (off it, or entirely behind: late or a duplicate): at most a
+            // candidate for a jump. Behind counts too: a peer that restarted less than `reach` back sends indices
+            // the history holds, its datagrams look like duplicates.
+            if (!ConfirmsJump(byteIndex, end, nowTicks, offStream))
             {
-                Interlocked.Increment(ref _stats.Implausible);
+                if (offStream)
+                {
+                    Interlocked.Increment(ref _stats.Implausible);
+                }
+                else if (IsRecent(byteIndex))
+                {
+                    Interlocked.Increment(ref _stats.Duplicates);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _stats.Late);
+                    Interlocked.Add(ref _stats.LateBytes, payload.Length);
+                }
+
                 return;
             }
 
@@ -158,23 +178,7 @@ internal sealed class StreamReassembler
         else if (_candidateRun > 0)
         {
             // The current stream is still arriving: the jump was not real (or not yet), whoever sent it.
-            _candidateRun = 0;
-            Interlocked.Increment(ref _stats.RejectedJumps);
-        }
-
-        if (end <= _next)
-        {
-            if (IsRecent(byteIndex))
-            {
-                Interlocked.Increment(ref _stats.Duplicates);
-            }
-            else
-            {
-                Interlocked.Increment(ref _stats.Late);
-                Interlocked.Add(ref _stats.LateBytes, payload.Length);
-            }
-
-            return;
+            DiscardCandidate();
         }
 
         MeasureJitter(byteIndex, nowTicks);
@@ -255,7 +259,11 @@ internal sealed class StreamReassembler
         byteIndex > _next ? byteIndex - _next > _reachBytes : end <= _next && _next - byteIndex > _reachBytes;
 
     /// <summary>Feeds the jump candidate with an off-stream datagram; true when the jump is now confirmed.</summary>
-    private bool ConfirmsJump(ulong byteIndex, ulong end, long nowTicks)
+    /// <summary>
+    /// Feeds the jump candidate with a datagram that does not fit the current stream (off it, or entirely behind it);
+    /// true when the jump is now confirmed.
+    /// </summary>
+    private bool ConfirmsJump(ulong byteIndex, ulong end, long nowTicks, bool offStream)
     {
         ulong distance = byteIndex > _candidateNext ? byteIndex - _candidateNext : _candidateNext - byteIndex;
         if (_candidateRun > 0 && distance <= _reachBytes)
@@ -266,17 +274,26 @@ internal sealed class StreamReassembler
         }
         else
         {
-            if (_candidateRun > 0)
-            {
-                Interlocked.Increment(ref _stats.RejectedJumps);
-            }
-
+            DiscardCandidate();
             _candidateRun = 1;
             _candidateNext = end;
             _candidateSince = nowTicks;
         }
 
+        _candidateOffStream |= offStream;
         return _candidateRun >= ConfirmDatagrams && nowTicks - _candidateSince >= _confirmTicks;
+    }
+
+    /// <summary>Drops the candidate; counted as a rejected jump when it reached off the stream (late ones alone are not a jump).</summary>
+    private void DiscardCandidate()
+    {
+        if (_candidateRun > 0 && _candidateOffStream)
+        {
+            Interlocked.Increment(ref _stats.RejectedJumps);
+        }
+
+        _candidateRun = 0;
+        _candidateOffStream = false;
     }
 
     private void Resync(ulong byteIndex)
@@ -284,6 +301,7 @@ internal sealed class StreamReassembler
         Interlocked.Increment(ref _stats.Resyncs);
         Array.Clear(_slotLength);
         _candidateRun = 0;
+        _candidateOffStream = false;
         _recentCount = 0;
         _pending = 0;
         _frameFill = 0;
