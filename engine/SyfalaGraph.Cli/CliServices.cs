@@ -9,11 +9,15 @@ namespace SyfalaGraph.Cli;
 /// <summary>The Generic Host every command runs in: logging to stderr, metrics, the plugin host.</summary>
 internal static class CliServices
 {
+    /// <summary>The level the global <c>--log-level</c> or <c>-q</c> asked for (set once by Program before any command runs); null: none.</summary>
+    public static LogLevel? RequestedLevel { get; set; }
+
+    /// <summary>The host, logging at <see cref="RequestedLevel"/>, else Debug with <paramref name="verbose"/>, else Information.</summary>
     public static IHost BuildHost(bool verbose)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
+        builder.Logging.SetMinimumLevel(RequestedLevel ?? (verbose ? LogLevel.Debug : LogLevel.Information));
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o =>
         {
