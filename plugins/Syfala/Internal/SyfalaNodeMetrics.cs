@@ -19,7 +19,12 @@ internal sealed class SyfalaNodeMetrics : IDisposable
     private readonly Func<string> _peer;
     private readonly string _nodeId;
 
-    public SyfalaNodeMetrics(IMeterFactory? factory, string nodeId, Func<SyfalaStatistics> statistics, Func<string> peer)
+    /// <param name="factory">Scope of the meter; optional.</param>
+    /// <param name="nodeId">Tag <c>node</c>.</param>
+    /// <param name="statistics">Reads the node's counters (at collection, off the audio threads).</param>
+    /// <param name="peer">Tag <c>peer</c>: the current peer.</param>
+    /// <param name="admission">A server: also publish <c>syfala.refused</c> (its admission counters, tagged <c>reason</c>).</param>
+    public SyfalaNodeMetrics(IMeterFactory? factory, string nodeId, Func<SyfalaStatistics> statistics, Func<string> peer, bool admission = false)
     {
         _meter = new Meter(new MeterOptions(MeterName) { Scope = factory });
         _nodeId = nodeId;
@@ -39,6 +44,11 @@ internal sealed class SyfalaNodeMetrics : IDisposable
         Counter("syfala.off_stream", s => s.Implausible, "{datagram}", "Audio datagrams off the current stream (byte_idx too far ahead or behind), dropped");
         Counter("syfala.jumps.rejected", s => s.RejectedJumps, "{jump}", "Jumps of byte_idx not believed (the current stream kept arriving)");
         Counter("syfala.resyncs", s => s.Resyncs, "{jump}", "Jumps of byte_idx believed (confirmed by the datagrams that followed)");
+        if (admission)
+        {
+            _meter.CreateObservableCounter("syfala.refused", Refused, "{message}",
+                "Messages the server ignored or refused and sessions it ended by its admission policy, by reason");
+        }
         _meter.CreateObservableGauge("syfala.jitter", () => Measure(s => s.JitterMs), "ms", "RFC 3550 interarrival jitter");
         _meter.CreateObservableGauge("syfala.jitter_buffer.fill", () => Measure(s => (double)s.JitterBufferFillFrames), "{frame}", "Frames in the jitter buffer");
         _meter.CreateObservableGauge("syfala.jitter_buffer.target", () => Measure(s => s.JitterBufferTargetFrames), "{frame}", "Depth the jitter buffer holds (adaptive: what the arrival timing needs)");
@@ -51,6 +61,20 @@ internal sealed class SyfalaNodeMetrics : IDisposable
 
     private void Counter(string name, Func<SyfalaStatistics, long> value, string unit, string description) =>
         _meter.CreateObservableCounter(name, () => new Measurement<long>(value(_statistics()), Tags()), unit, description);
+
+    private IEnumerable<Measurement<long>> Refused()
+    {
+        SyfalaStatistics s = _statistics();
+        return
+        [
+            Tagged(s.IgnoredUnknownPeer, "unknown_peer"), Tagged(s.RefusedNotAllowed, "not_allowed"), Tagged(s.RefusedMaxClients, "max_clients"),
+            Tagged(s.RefusedPerAddress, "max_clients_per_address"), Tagged(s.RefusedHeldOff, "held_off"), Tagged(s.IdleEvicted, "idle_evicted"),
+            Tagged(s.TakeoverRefused, "takeover_refused"), Tagged(s.TakenOver, "taken_over"), Tagged(s.HandshakesAbandoned, "handshake_abandoned"),
+            Tagged(s.TcpRefused, "tcp_refused"),
+        ];
+    }
+
+    private Measurement<long> Tagged(long value, string reason) => new(value, [new("node", _nodeId), new("peer", _peer()), new("reason", reason)]);
 
     private Measurement<double> Measure(Func<SyfalaStatistics, double> value) => new(value(_statistics()), Tags());
 

@@ -36,7 +36,19 @@ public abstract class SyfalaNode : AudioNode, IServiceNode, IDriverNode, IDecoup
     public IPEndPoint? LocalEndPoint => Transport?.LocalEndPoint;
 
     /// <summary>Counters (snapshot). Any thread.</summary>
-    public SyfalaStatistics Statistics => Audio is null ? default : StatisticsSnapshot.Take(Audio, ControlPlane?.MalformedControl ?? 0);
+    public SyfalaStatistics Statistics
+    {
+        get
+        {
+            if (Audio is null)
+            {
+                return default;
+            }
+
+            SyfalaStatistics audio = StatisticsSnapshot.Take(Audio, ControlPlane?.MalformedControl ?? 0);
+            return ControlPlane?.WithControlCounters(audio) ?? audio;
+        }
+    }
 
     internal AudioPath? Audio { get; private protected set; }
 

@@ -21,8 +21,11 @@ namespace SyfalaGraph.Plugins.Syfala.Nodes;
 /// arrives and after the client is lost. Planar float at the graph's rate, which is the rate advertised.</para>
 /// <para>Threads between <see cref="SyfalaNode.Start()"/> and <see cref="SyfalaNode.Stop"/>: a control-plane task (all protocol state), one
 /// UDP sender and one UDP receiver thread; audio crosses to <see cref="SyfalaNode.Process"/> only through SPSC rings. One
-/// client at a time runs I/O (others stay connected and get StartIOFailed, so they retry). Events: PeerConnected,
-/// PeerDisconnected (value: the server's peer number), Info (value: 3 = a client refused our formats).</para>
+/// client at a time runs I/O; a StartIO from another follows <c>takeover</c> (refused with StartIOFailed, so it retries,
+/// or granted after the holder is disconnected). Sessions are bounded by <c>max_clients</c>, <c>max_clients_per_address</c>,
+/// <c>allow</c> and <c>idle_timeout_ms</c>; what they refuse is counted in <see cref="SyfalaNode.Statistics"/> and summed
+/// up in one log line a second at most. Events: PeerConnected, PeerDisconnected (value: the server's peer number),
+/// PeerRefused, IOStarted, IOStopped.</para>
 /// </remarks>
 [NodeType("syfala.server", typeof(SyfalaServerParameters), Description = "Syfala protocol server: clients connect and exchange audio over UDP (wire-compatible with the reference).")]
 public sealed class SyfalaServerNode : SyfalaNode
@@ -98,7 +101,8 @@ public sealed class SyfalaServerNode : SyfalaNode
             _parameters.Inputs.Select(s => s.Channels).ToArray(), _parameters.Outputs.Select(s => s.Channels).ToArray(),
             context.SampleRate, context.MaxBlockFrames, _parameters);
         _control = new ServerControlPlane(Transport, inbox, Audio, context.Events, Logger, NodeId, Formats,
-            _parameters.MaxClients, allow, _parameters.HeartbeatMs, _parameters.TimeoutMs);
+            _parameters.MaxClients, allow, _parameters.HeartbeatMs, _parameters.TimeoutMs,
+            new ServerAdmission(_parameters.MaxClientsPerAddress, _parameters.IdleTimeoutMs, _parameters.Takeover, ReceivesAudio: _parameters.Outputs.Count > 0));
         if (_parameters.Control == SyfalaControlTransport.Tcp)
         {
             try
@@ -112,7 +116,7 @@ public sealed class SyfalaServerNode : SyfalaNode
             }
         }
 
-        Metrics = new SyfalaNodeMetrics(MeterFactory, NodeId, () => Statistics, () => _control?.Protocol.RunningClient?.ToString() ?? "");
+        Metrics = new SyfalaNodeMetrics(MeterFactory, NodeId, () => Statistics, () => _control?.Protocol.RunningClient?.ToString() ?? "", admission: true);
     }
 
     private protected override void OnStarted() =>

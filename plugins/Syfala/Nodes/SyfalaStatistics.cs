@@ -86,4 +86,40 @@ public readonly record struct SyfalaStatistics(
     long ChaosDroppedPayloadBytes,
     long ChaosDuplicated,
     long ChaosCorrupted,
-    long ChaosReordered);
+    long ChaosReordered)
+{
+    // Server admission counters (syfala.server only; 0 on a client). Control plane counters: README, "Server admission policy".
+
+    /// <summary>Control messages other than Discovery from a peer without a session (ignored).</summary>
+    public long IgnoredUnknownPeer { get; init; }
+
+    /// <summary>Discoveries from an address outside <c>allow</c> (ignored).</summary>
+    public long RefusedNotAllowed { get; init; }
+
+    /// <summary>Discoveries from a new peer while <c>max_clients</c> sessions existed (ignored).</summary>
+    public long RefusedMaxClients { get; init; }
+
+    /// <summary>Discoveries from a new peer whose address held <c>max_clients_per_address</c> sessions (ignored).</summary>
+    public long RefusedPerAddress { get; init; }
+
+    /// <summary>Discoveries from an address within <c>idle_timeout_ms</c> of one of its sessions being evicted for idleness (ignored).</summary>
+    public long RefusedHeldOff { get; init; }
+
+    /// <summary>Sessions the server disconnected because they ran no I/O for <c>idle_timeout_ms</c>.</summary>
+    public long IdleEvicted { get; init; }
+
+    /// <summary>StartIO answered StartIOFailed because another client's I/O ran and the <c>takeover</c> policy kept it.</summary>
+    public long TakeoverRefused { get; init; }
+
+    /// <summary>Running clients disconnected because another client took I/O over (<c>takeover: idle | newest</c>).</summary>
+    public long TakenOver { get; init; }
+
+    /// <summary>Handshakes dropped because the peer never answered Connect within <c>timeout_ms</c>.</summary>
+    public long HandshakesAbandoned { get; init; }
+
+    /// <summary>TCP control connections closed at accept (<c>control: tcp</c>: allow list, per-address limit, max_clients).</summary>
+    public long TcpRefused { get; init; }
+
+    /// <summary>Log lines about single sessions left out by the control plane's rate limit (counted in its summaries).</summary>
+    public long LogLinesSuppressed { get; init; }
+}

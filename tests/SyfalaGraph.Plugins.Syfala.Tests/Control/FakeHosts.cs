@@ -33,6 +33,8 @@ internal sealed class FakeServerHost : IServerProtocolHost
 
     public void StopAudio(IPEndPoint client) => Log.Add("stop audio");
 
+    public void EndSession(IPEndPoint client) => Log.Add("end session");
+
     public long LastAudioMs(IPEndPoint client) => Audio.TryGetValue(client, out long t) ? t : long.MinValue;
 
     public void Report(ProtocolEvent protocolEvent, IPEndPoint peer, int peerNumber, string detail) => Reports.Add((protocolEvent, peer, peerNumber));

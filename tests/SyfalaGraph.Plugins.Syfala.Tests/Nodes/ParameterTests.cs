@@ -48,6 +48,18 @@ public sealed class ParameterTests
     }
 
     [Fact]
+    public void Server_checks_the_admission_policy()
+    {
+        var p = new SyfalaServerParameters { Outputs = [Mono] };
+        Assert.Equal((5000, 4, SyfalaTakeover.Idle), (p.IdleTimeoutMs, p.MaxClientsPerAddress, p.Takeover));
+        Assert.Contains(Errors(p with { IdleTimeoutMs = 600 }), e => e.StartsWith("idle_timeout_ms: idle_timeout_ms (600) must be longer than timeout_ms (600)", StringComparison.Ordinal));
+        Assert.Contains(Errors(p with { IdleTimeoutMs = 0 }), e => e.StartsWith("takeover: takeover: idle needs idle_timeout_ms > 0", StringComparison.Ordinal));
+        Assert.Empty(Errors(p with { IdleTimeoutMs = 0, Takeover = SyfalaTakeover.Refuse }));
+        Assert.Empty(Errors(p with { Takeover = SyfalaTakeover.Newest, MaxClientsPerAddress = 1 }));
+        Assert.Contains(Errors(p with { Takeover = (SyfalaTakeover)7 }), e => e.StartsWith("takeover:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Server_checks_bind_allow_and_limits()
     {
         Assert.Contains(Errors(new SyfalaServerParameters { Outputs = [Mono], Bind = "localhost:6910" }), e => e.StartsWith("bind: 'localhost' is not an IP address", StringComparison.Ordinal));

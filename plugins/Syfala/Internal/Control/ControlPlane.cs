@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Plugins.Syfala.Internal.Audio;
 using SyfalaGraph.Plugins.Syfala.Internal.Transport;
+using SyfalaGraph.Plugins.Syfala.Nodes;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 
@@ -71,6 +72,12 @@ internal abstract partial class ControlPlane
         get => Volatile.Read(ref _malformedFrames);
         protected set => Volatile.Write(ref _malformedFrames, value);
     }
+
+    /// <summary>
+    /// Adds the control plane's own counters to a snapshot of the audio path's (the server's admission counters; the
+    /// client has none). Any thread (approximate: single-writer 64-bit counters).
+    /// </summary>
+    public virtual SyfalaStatistics WithControlCounters(SyfalaStatistics statistics) => statistics;
 
     /// <summary>A TCP reader task hands over a decoded frame (any thread).</summary>
     public void PostFrame(byte[] frame, IPEndPoint source)

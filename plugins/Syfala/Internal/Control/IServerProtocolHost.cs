@@ -25,6 +25,12 @@ internal interface IServerProtocolHost
     /// <summary>Stops audio with <paramref name="client"/>.</summary>
     void StopAudio(IPEndPoint client);
 
+    /// <summary>
+    /// The server ended <paramref name="client"/>'s session by policy (idle, taken over) after sending it Disconnect:
+    /// close its TCP control connection, if any, so it holds no connection slot either.
+    /// </summary>
+    void EndSession(IPEndPoint client);
+
     /// <summary>Stopwatch-free liveness: ms time of the last audio datagram from <paramref name="client"/>, or long.MinValue.</summary>
     long LastAudioMs(IPEndPoint client);
 
@@ -47,8 +53,11 @@ internal enum ProtocolEvent
     /// <summary>The formats were refused (by the client, or by us as a client): event PeerRefused.</summary>
     Refused,
 
-    /// <summary>A discovery was ignored: allow list, or max_clients reached.</summary>
-    Ignored,
+    /// <summary>The server disconnected a session that ran no I/O for idle_timeout_ms (event PeerDisconnected).</summary>
+    IdleEvicted,
+
+    /// <summary>The server disconnected the running client because another took I/O over (event PeerDisconnected).</summary>
+    TakenOver,
 
     /// <summary>Audio I/O started (event IOStarted).</summary>
     IOStarted,

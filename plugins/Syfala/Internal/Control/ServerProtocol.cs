@@ -1,4 +1,5 @@
 using System.Net;
+using SyfalaGraph.Plugins.Syfala.Nodes;
 using SyfalaGraph.Plugins.Syfala.Protocol;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
@@ -19,6 +20,17 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // reference client drops audio while its StartIO is pending. Heartbeats go only to clients that answered Connect.
 // StartIO/StopIO are idempotent (the answer is resent). Only one session runs I/O at a time: the graph ports are one
 // set of streams. Unknown peers are ignored except for Discovery; each ignored message is counted.
+//
+// Admission (ServerAdmission; README "Server admission policy"). The protocol has no authentication, so a slot is
+// bounded by time and by address, as sshd bounds unauthenticated connections (LoginGraceTime, MaxStartups) and Mumble
+// connection attempts per address (autobanAttempts): a Discovery from a new peer passes the allow list, then the
+// per-address limit, then max_clients; a session that does not run I/O is disconnected (Disconnect sent) once it has
+// been idle for idle_timeout_ms since it was created or last stopped I/O — heartbeats, Discoveries and StartIO
+// attempts do not reset that clock, so a peer that only keeps itself alive frees its slot in bounded time, and its
+// address opens no new session for as long again (else it would discover again and win the slot back). A StartIO
+// while another client's I/O runs follows the takeover policy (SyfalaTakeover); the holder that loses I/O is sent
+// Disconnect. Nothing here logs or formats per ignored message: the counters (AdmissionCounters) are read by the
+// control plane, which writes at most one summary line per interval.
 
 /// <summary>Server protocol state machine (all sessions). Control plane only.</summary>
 internal sealed class ServerProtocol
@@ -28,17 +40,31 @@ internal sealed class ServerProtocol
     private readonly IReadOnlyList<IPNetwork> _allow;
     private readonly long _heartbeatMs;
     private readonly long _timeoutMs;
+    private readonly ServerAdmission _admission;
     private readonly Dictionary<IPEndPoint, Session> _sessions = [];
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
+    private readonly Dictionary<IPAddress, long> _heldOffUntilMs = [];
+    private AdmissionCounters _counters;
     private int _nextPeerNumber = 1;
 
-    public ServerProtocol(IServerProtocolHost host, int maxClients, IReadOnlyList<IPNetwork> allow, int heartbeatMs, int timeoutMs)
+    /// <param name="host">Sending, audio and reporting.</param>
+    /// <param name="maxClients">Largest number of sessions (any state).</param>
+    /// <param name="allow">Networks a new peer must belong to (empty: everyone).</param>
+    /// <param name="heartbeatMs">Interval between heartbeats to connected clients, ms.</param>
+    /// <param name="timeoutMs">A session silent this long ends, ms.</param>
+    /// <param name="admission">Per-address limit, idle timeout and takeover policy; null: <see cref="ServerAdmission.Default"/>.</param>
+    public ServerProtocol(IServerProtocolHost host, int maxClients, IReadOnlyList<IPNetwork> allow, int heartbeatMs, int timeoutMs, ServerAdmission? admission = null)
     {
         _host = host;
         _maxClients = maxClients;
         _allow = allow;
         _heartbeatMs = heartbeatMs;
         _timeoutMs = timeoutMs;
+        _admission = admission ?? ServerAdmission.Default;
     }
+
+    /// <summary>Most addresses remembered in their hold-off after an idle eviction.</summary>
+    public const int HeldOffAddresses = 1024;
 
     /// <summary>The state of a client session.</summary>
     internal enum SessionState
@@ -53,14 +79,17 @@ internal sealed class ServerProtocol
         Running,
     }
 
+    /// <summary>Ignored and refused messages, evictions and takeovers so far (control plane; approximate from another thread).</summary>
+    public AdmissionCounters Counters => _counters;
+
     /// <summary>Messages from unknown peers that were ignored.</summary>
-    public long IgnoredUnknown { get; private set; }
+    public long IgnoredUnknown => _counters.UnknownPeer;
 
     /// <summary>Discoveries ignored because of the allow list.</summary>
-    public long IgnoredNotAllowed { get; private set; }
+    public long IgnoredNotAllowed => _counters.NotAllowed;
 
     /// <summary>Discoveries ignored because max_clients sessions exist.</summary>
-    public long IgnoredFull { get; private set; }
+    public long IgnoredFull => _counters.OverMaxClients;
 
     /// <summary>Client sessions (any state).</summary>
     public int SessionCount => _sessions.Count;
@@ -78,26 +107,42 @@ internal sealed class ServerProtocol
         {
             if (kind != ClientMessageKind.Discovery)
             {
-                IgnoredUnknown++;
+                _counters.UnknownPeer++;
                 return;
             }
 
             if (!IsAllowed(from.Address))
             {
-                IgnoredNotAllowed++;
-                _host.Report(ProtocolEvent.Ignored, from, 0, "not in the allow list");
+                _counters.NotAllowed++;
+                return;
+            }
+
+            if (_heldOffUntilMs.TryGetValue(from.Address, out long until))
+            {
+                if (nowMs < until)
+                {
+                    _counters.HeldOff++;
+                    return;
+                }
+
+                _heldOffUntilMs.Remove(from.Address);
+            }
+
+            if (_perAddress.GetValueOrDefault(from.Address) >= _admission.MaxClientsPerAddress)
+            {
+                _counters.OverPerAddress++;
                 return;
             }
 
             if (_sessions.Count >= _maxClients)
             {
-                IgnoredFull++;
-                _host.Report(ProtocolEvent.Ignored, from, 0, $"max_clients ({_maxClients}) reached");
+                _counters.OverMaxClients++;
                 return;
             }
 
-            session = new Session(_nextPeerNumber++) { LastHeardMs = nowMs, LastSentMs = nowMs };
+            session = new Session(_nextPeerNumber++) { LastHeardMs = nowMs, LastSentMs = nowMs, IdleSinceMs = nowMs };
             _sessions.Add(from, session);
+            _perAddress[from.Address] = _perAddress.GetValueOrDefault(from.Address) + 1;
             _host.Send(from, ServerMessageKind.Connect);
             return;
         }
@@ -111,12 +156,12 @@ internal sealed class ServerProtocol
                 break;
             case ClientMessageKind.ConnectionSuccess:
                 // After Offered, the handshake; otherwise the client answered a Connect again because it lost its state.
-                StopIfRunning(from, session);
+                StopIfRunning(from, session, nowMs);
                 session.State = SessionState.Connected;
                 _host.Report(ProtocolEvent.Connected, from, session.Number, "");
                 break;
             case ClientMessageKind.ConnectionRefused or ClientMessageKind.ConnectionFailed when session.State == SessionState.Offered:
-                _sessions.Remove(from);
+                Remove(from);
                 _host.Report(ProtocolEvent.Refused, from, session.Number,
                     kind == ClientMessageKind.ConnectionRefused ? "the client cannot handle our formats" : "the client failed to connect");
                 break;
@@ -124,9 +169,15 @@ internal sealed class ServerProtocol
                 _host.Send(from, ServerMessageKind.StartIOSuccess); // our answer was lost: say it again
                 break;
             case ClientMessageKind.StartIO when session.State == SessionState.Connected:
-                if (RunningClient is null && _host.TryStartAudio(from))
+                if (RunningClient is { } holder && !TryTakeOver(holder, nowMs))
+                {
+                    _counters.TakeoverRefused++; // counted, not reported one by one: a client may ask as often as it likes
+                    _host.Send(from, ServerMessageKind.StartIOFailed);
+                }
+                else if (_host.TryStartAudio(from))
                 {
                     session.State = SessionState.Running;
+                    session.RunningSinceMs = nowMs;
                     RunningClient = from;
                     _host.Send(from, ServerMessageKind.StartIOSuccess);
                     _host.StartSending(from); // after the reply has left: no audio before StartIOSuccess
@@ -135,7 +186,7 @@ internal sealed class ServerProtocol
                 else
                 {
                     _host.Send(from, ServerMessageKind.StartIOFailed);
-                    _host.Report(ProtocolEvent.StartFailed, from, session.Number, "another client's I/O is running");
+                    _host.Report(ProtocolEvent.StartFailed, from, session.Number, "the audio path could not start");
                 }
 
                 break;
@@ -143,7 +194,7 @@ internal sealed class ServerProtocol
                 _host.Send(from, ServerMessageKind.StartIORefused); // not connected yet
                 break;
             case ClientMessageKind.StopIO when session.State == SessionState.Running:
-                StopIfRunning(from, session);
+                StopIfRunning(from, session, nowMs);
                 _host.Send(from, ServerMessageKind.StopIOSuccess);
                 break;
             case ClientMessageKind.StopIO when session.State == SessionState.Connected:
@@ -153,8 +204,8 @@ internal sealed class ServerProtocol
                 _host.Send(from, ServerMessageKind.StopIORefused);
                 break;
             case ClientMessageKind.Disconnect:
-                StopIfRunning(from, session);
-                _sessions.Remove(from);
+                StopIfRunning(from, session, nowMs);
+                Remove(from);
                 _host.Report(session.State == SessionState.Offered ? ProtocolEvent.Abandoned : ProtocolEvent.Disconnected,
                     from, session.Number, "the client disconnected");
                 break;
@@ -163,16 +214,23 @@ internal sealed class ServerProtocol
         }
     }
 
-    /// <summary>Timeouts and heartbeats; call at least every few ms.</summary>
+    /// <summary>Timeouts, idle evictions and heartbeats; call at least every few ms.</summary>
     public void OnTick(long nowMs)
     {
         List<IPEndPoint>? lost = null;
+        List<IPEndPoint>? idle = null;
         foreach ((IPEndPoint client, Session session) in _sessions)
         {
             long heard = Math.Max(session.LastHeardMs, _host.LastAudioMs(client));
             if (nowMs - heard > _timeoutMs)
             {
                 (lost ??= []).Add(client);
+                continue;
+            }
+
+            if (session.State != SessionState.Running && _admission.IdleTimeoutMs > 0 && nowMs - session.IdleSinceMs > _admission.IdleTimeoutMs)
+            {
+                (idle ??= []).Add(client);
                 continue;
             }
 
@@ -184,18 +242,88 @@ internal sealed class ServerProtocol
             }
         }
 
-        if (lost is null)
+        for (int i = 0; i < (idle?.Count ?? 0); i++)
         {
-            return;
+            _counters.IdleEvicted++;
+            HoldOff(idle![i].Address, nowMs);
+            End(idle[i], ProtocolEvent.IdleEvicted, $"no I/O for more than idle_timeout_ms ({_admission.IdleTimeoutMs} ms)", nowMs);
         }
 
-        foreach (IPEndPoint client in lost)
+        for (int i = 0; i < (lost?.Count ?? 0); i++)
         {
+            IPEndPoint client = lost![i];
             Session session = _sessions[client];
-            StopIfRunning(client, session);
-            _sessions.Remove(client);
+            StopIfRunning(client, session, nowMs);
+            Remove(client);
+            if (session.State == SessionState.Offered)
+            {
+                _counters.Abandoned++;
+            }
+
             _host.Report(session.State == SessionState.Offered ? ProtocolEvent.Abandoned : ProtocolEvent.TimedOut,
                 client, session.Number, $"no datagram for more than {_timeoutMs} ms");
+        }
+    }
+
+    /// <summary>
+    /// Whether the running <paramref name="holder"/> loses I/O to a client that asks (the takeover policy); if so it has
+    /// been stopped, sent Disconnect and removed.
+    /// </summary>
+    private bool TryTakeOver(IPEndPoint holder, long nowMs)
+    {
+        Session session = _sessions[holder];
+        bool take = _admission.Takeover switch
+        {
+            SyfalaTakeover.Newest => true,
+            SyfalaTakeover.Idle => _admission.ReceivesAudio && _admission.IdleTimeoutMs > 0
+                && nowMs - Math.Max(session.RunningSinceMs, _host.LastAudioMs(holder)) >= _admission.IdleTimeoutMs,
+            _ => false,
+        };
+        if (take)
+        {
+            _counters.TakenOver++;
+            End(holder, ProtocolEvent.TakenOver, $"another client took I/O over (takeover: {_admission.TakeoverName})", nowMs);
+        }
+
+        return take;
+    }
+
+    /// <summary>The server ends a session: I/O stopped, Disconnect sent, the session removed, its TCP link closed.</summary>
+    private void End(IPEndPoint client, ProtocolEvent reason, string detail, long nowMs)
+    {
+        Session session = _sessions[client];
+        StopIfRunning(client, session, nowMs);
+        _host.Send(client, ServerMessageKind.Disconnect);
+        Remove(client);
+        _host.EndSession(client);
+        _host.Report(reason, client, session.Number, detail);
+    }
+
+    /// <summary>
+    /// An address whose session was evicted for idleness opens no new session for idle_timeout_ms: a peer that
+    /// discovers again at once would otherwise take its slot back before a waiting client's next Discovery.
+    /// </summary>
+    private void HoldOff(IPAddress address, long nowMs)
+    {
+        if (_heldOffUntilMs.Count >= HeldOffAddresses)
+        {
+            _heldOffUntilMs.Clear(); // a bound on memory, not a policy: more evicted addresses than this is a flood from many
+        }
+
+        _heldOffUntilMs[address] = nowMs + _admission.IdleTimeoutMs;
+    }
+
+    private void Remove(IPEndPoint client)
+    {
+        _sessions.Remove(client);
+        int left = _perAddress.GetValueOrDefault(client.Address) - 1;
+        if (left > 0)
+        {
+            _perAddress[client.Address] = left;
+        }
+        else
+        {
+            _perAddress.Remove(client.Address);
         }
     }
 
@@ -204,20 +332,22 @@ internal sealed class ServerProtocol
     {
         foreach ((IPEndPoint client, Session session) in _sessions)
         {
-            StopIfRunning(client, session);
+            StopIfRunning(client, session, 0);
             _host.Send(client, ServerMessageKind.Disconnect);
         }
 
         _sessions.Clear();
+        _perAddress.Clear();
     }
 
-    private void StopIfRunning(IPEndPoint client, Session session)
+    private void StopIfRunning(IPEndPoint client, Session session, long nowMs)
     {
         if (session.State == SessionState.Running)
         {
             _host.StopAudio(client);
             RunningClient = null;
             session.State = SessionState.Connected;
+            session.IdleSinceMs = nowMs; // the idle clock starts again when I/O stops
             _host.Report(ProtocolEvent.IOStopped, client, session.Number, "");
         }
     }
@@ -255,5 +385,11 @@ internal sealed class ServerProtocol
         public long LastHeardMs { get; set; }
 
         public long LastSentMs { get; set; }
+
+        /// <summary>When the session was created or last stopped I/O (the idle timeout counts from there).</summary>
+        public long IdleSinceMs { get; set; }
+
+        /// <summary>When its I/O started (the idle takeover counts from there until audio arrives).</summary>
+        public long RunningSinceMs { get; set; }
     }
 }

@@ -34,6 +34,9 @@ internal sealed class TcpControlLink : IDisposable
         }
     }
 
+    /// <summary>When the connection was accepted or made, <see cref="ControlPlane.NowMs"/> time.</summary>
+    public long OpenedMs { get; } = ControlPlane.NowMs;
+
     /// <summary>The peer (also its UDP audio address, by the convention above).</summary>
     public IPEndPoint Remote { get; }
 
