@@ -1,3 +1,5 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Text.Json.Nodes;
 using SyfalaGraph.Tests;
@@ -42,11 +44,11 @@ public class HostilePluginTests
         Assert.DoesNotContain("syfalagraph-shadow", r.StdErr, StringComparison.Ordinal);
     }
 
-    public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 12)];
+    public static TheoryData<int> Seeds => [.. Enumerable.Range(1, 16)];
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void Nodes_and_run_end_with_a_report_not_a_crash_when_the_plugin_dll_metadata_is_damaged(int seed)
+    public void Nodes_and_run_end_with_a_report_not_a_crash_when_the_plugin_dll_metadata_tables_are_damaged(int seed)
     {
         string dir = RepoPaths.NewTempDir("hostile-dll");
         string plugins = Path.Combine(dir, "plugins");
@@ -175,20 +177,23 @@ public class HostilePluginTests
         return m.ToJsonString();
     }
 
-    // 32 seeded random bytes inside the assembly's metadata (tables, heaps): what reflection reads.
+    // 32 seeded random bytes in the metadata tables from TypeRef to CustomAttribute (type, field, method, parameter,
+    // member-reference and attribute rows): what the type scan, the binder and the JIT read.
     private static int DamageMetadata(string dll, int seed)
     {
         byte[] bytes = File.ReadAllBytes(dll);
-        int start, size;
+        int start, end;
         using (var pe = new PEReader(new MemoryStream(bytes)))
         {
-            DirectoryEntry metadata = pe.PEHeaders.CorHeader!.MetadataDirectory;
-            Assert.True(pe.PEHeaders.TryGetDirectoryOffset(metadata, out start));
-            size = metadata.Size;
+            Assert.True(pe.PEHeaders.TryGetDirectoryOffset(pe.PEHeaders.CorHeader!.MetadataDirectory, out int metadata));
+            MetadataReader reader = pe.GetMetadataReader();
+            start = metadata + reader.GetTableMetadataOffset(TableIndex.TypeRef);
+            end = metadata + reader.GetTableMetadataOffset(TableIndex.CustomAttribute)
+                + (reader.GetTableRowSize(TableIndex.CustomAttribute) * reader.GetTableRowCount(TableIndex.CustomAttribute));
         }
 
         var rng = new Random(seed);
-        int offset = start + rng.Next(size - 32);
+        int offset = start + rng.Next(end - start - 32);
         rng.NextBytes(bytes.AsSpan(offset, 32));
         File.WriteAllBytes(dll, bytes);
         return offset;
