@@ -11,8 +11,14 @@ internal sealed class CliProcess : IDisposable
     private readonly StringBuilder _log = new();
 
     public CliProcess(string workingDirectory, params string[] args)
+        : this(workingDirectory, null, args)
     {
-        _process = Cli.Start(workingDirectory, args);
+    }
+
+    /// <summary>Starts the CLI with extra environment variables (e.g. TMPDIR); null for none.</summary>
+    public CliProcess(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        _process = Cli.Start(workingDirectory, environment, args);
         _process.ErrorDataReceived += (_, e) =>
         {
             lock (_log)
@@ -22,6 +28,12 @@ internal sealed class CliProcess : IDisposable
         };
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => !_process.HasExited;
 
     /// <summary>Everything logged so far.</summary>
     public string Log

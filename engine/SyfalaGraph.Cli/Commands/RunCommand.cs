@@ -67,6 +67,12 @@ internal static class RunCommand
             Console.Error.WriteLine(ex.Message);
             return ExitCodes.InvalidInput;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Checking a graph runs plugin code (parameter records): a damaged plugin must not end run with a crash.
+            logger.LogError("{File}: checking the graph failed: {Exception}", path, ex);
+            return ExitCodes.RuntimeFailure;
+        }
 
         var options = new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats };
         GraphRuntime? runtime = null;
@@ -81,6 +87,12 @@ internal static class RunCommand
         catch (GraphRuntimeException ex)
         {
             logger.LogError("{Message}", ex.Message);
+            return ExitCodes.RuntimeFailure;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Not a node's guarded step: plugin code the engine calls elsewhere (or an engine bug), reported in full.
+            logger.LogError("the graph cannot start: {Exception}", ex);
             return ExitCodes.RuntimeFailure;
         }
 

@@ -31,7 +31,21 @@ public static class ParameterBinder
     public static NodeParameters? Bind(Type parametersType, YNode? node, SourcePosition fallback, string graphDirectory, List<GraphError> errors)
     {
         int before = errors.Count;
-        object? bound = BindObject(parametersType, node, fallback, errors, graphDirectory);
+        object? bound;
+        try
+        {
+            bound = BindObject(parametersType, node, fallback, errors, graphDirectory);
+        }
+        catch (Exception ex)
+        {
+            // The record and its setters are plugin code and metadata: a damaged plugin assembly fails here
+            // (BadImageFormatException, MissingMethodException, TargetInvocationException...), as a graph error.
+            Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            string detail = Plugins.PluginLoadContext.WithRealPaths($"{cause.GetType().Name}: {cause.Message}", parametersType);
+            errors.Add(new GraphError(node?.Position ?? fallback, $"the parameters of this node type cannot be bound ({parametersType.Name}): {detail}"));
+            return null;
+        }
+
         if (bound is not NodeParameters parameters || errors.Count > before)
         {
             return null;

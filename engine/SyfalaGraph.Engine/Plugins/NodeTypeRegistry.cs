@@ -40,11 +40,14 @@ public sealed class NodeTypeRegistry
         _types.TryGetValue(name, out descriptor);
 
     /// <summary>
-    /// Registers every <see cref="NodeTypeAttribute"/> class of <paramref name="assembly"/>, replacing
-    /// types of the same name, and its device catalogs (public concrete <see cref="IDeviceCatalog"/> classes with a
-    /// parameterless constructor) and command providers (the same, implementing <see cref="ICommandProvider"/>), replacing
-    /// those of the same plugin. Returns problems with individual types (each skipped).
+    /// Registers every <see cref="NodeTypeAttribute"/> class of <paramref name="assembly"/> in place of plugin
+    /// <paramref name="pluginName"/>'s previous types (and of types of the same name), and its device catalogs (public
+    /// concrete <see cref="IDeviceCatalog"/> classes with a parameterless constructor) and command providers (the same,
+    /// implementing <see cref="ICommandProvider"/>), replacing those of the same plugin; all in one atomic swap.
+    /// Returns problems with individual types: a type whose metadata cannot be read (a damaged assembly) is skipped
+    /// with its reason, and the others are registered.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The assembly's list of types cannot be read at all; nothing was registered.</exception>
     public IReadOnlyList<string> AddAssembly(Assembly assembly, string pluginName, string? pluginPath = null)
     {
         var problems = new List<string>();
@@ -59,44 +62,31 @@ public sealed class NodeTypeRegistry
             types = ex.Types.Where(t => t is not null).ToArray()!;
             problems.AddRange(ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct());
         }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"the types of {SafeName(assembly)} cannot be read: {ex.GetType().Name}: {ex.Message}", ex);
+        }
 
         var catalogs = new List<PluginTypeDescriptor<IDeviceCatalog>>();
         var commandProviders = new List<PluginTypeDescriptor<ICommandProvider>>();
         foreach (Type type in types)
         {
-            if (IsDeviceCatalog(type))
+            // Any reflection over a damaged assembly's metadata can throw (BadImageFormatException, TypeLoadException,
+            // FileLoadException, CustomAttributeFormatException, MissingMethodException, ArgumentException...): one
+            // type's failure skips that type only.
+            try
             {
-                catalogs.Add(new PluginTypeDescriptor<IDeviceCatalog>(type, pluginName));
+                Scan(type, pluginName, pluginPath, found, catalogs, commandProviders, problems);
             }
-
-            if (IsCreatable(type, typeof(ICommandProvider)))
+            catch (Exception ex)
             {
-                commandProviders.Add(new PluginTypeDescriptor<ICommandProvider>(type, pluginName));
-            }
-
-            NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();
-            if (attr is null)
-            {
-                continue;
-            }
-
-            if (!typeof(AudioNode).IsAssignableFrom(type) || type.IsAbstract)
-            {
-                problems.Add($"{type.FullName}: a [NodeType] class must be a concrete AudioNode");
-            }
-            else if (!typeof(NodeParameters).IsAssignableFrom(attr.ParametersType) || attr.ParametersType.GetConstructor(Type.EmptyTypes) is null)
-            {
-                problems.Add($"{type.FullName}: parameters type {attr.ParametersType.Name} must derive from NodeParameters and have a parameterless constructor");
-            }
-            else
-            {
-                found.Add(new NodeTypeDescriptor(attr, type, pluginName, pluginPath));
+                problems.Add($"{SafeName(type)}: skipped, its metadata cannot be read: {ex.GetType().Name}: {ex.Message}");
             }
         }
 
         lock (_gate)
         {
-            var next = new Dictionary<string, NodeTypeDescriptor>(_types, StringComparer.Ordinal);
+            var next = _types.Values.Where(d => d.PluginName != pluginName).ToDictionary(d => d.Name, StringComparer.Ordinal);
             foreach (NodeTypeDescriptor d in found)
             {
                 next[d.Name] = d;
@@ -118,6 +108,64 @@ public sealed class NodeTypeRegistry
             _types = _types.Values.Where(d => d.PluginName != pluginName).ToDictionary(d => d.Name, StringComparer.Ordinal);
             _catalogs = [.. _catalogs.Where(c => c.PluginName != pluginName)];
             _commandProviders = [.. _commandProviders.Where(c => c.PluginName != pluginName)];
+        }
+    }
+
+    private static void Scan(Type type, string pluginName, string? pluginPath, List<NodeTypeDescriptor> found,
+        List<PluginTypeDescriptor<IDeviceCatalog>> catalogs, List<PluginTypeDescriptor<ICommandProvider>> commandProviders, List<string> problems)
+    {
+        bool catalog = IsDeviceCatalog(type);
+        bool commands = IsCreatable(type, typeof(ICommandProvider));
+        NodeTypeAttribute? attr = type.GetCustomAttribute<NodeTypeAttribute>();
+        if (attr is not null)
+        {
+            if (!typeof(AudioNode).IsAssignableFrom(type) || type.IsAbstract)
+            {
+                problems.Add($"{type.FullName}: a [NodeType] class must be a concrete AudioNode");
+            }
+            else if (!typeof(NodeParameters).IsAssignableFrom(attr.ParametersType) || attr.ParametersType.GetConstructor(Type.EmptyTypes) is null)
+            {
+                problems.Add($"{type.FullName}: parameters type {attr.ParametersType.Name} must derive from NodeParameters and have a parameterless constructor");
+            }
+            else
+            {
+                found.Add(new NodeTypeDescriptor(attr, type, pluginName, pluginPath));
+            }
+        }
+
+        // Added last: a type that failed above registers nothing.
+        if (catalog)
+        {
+            catalogs.Add(new PluginTypeDescriptor<IDeviceCatalog>(type, pluginName));
+        }
+
+        if (commands)
+        {
+            commandProviders.Add(new PluginTypeDescriptor<ICommandProvider>(type, pluginName));
+        }
+    }
+
+    private static string SafeName(Type type)
+    {
+        try
+        {
+            return type.FullName ?? type.Name;
+        }
+        catch (Exception)
+        {
+            return "a type";
+        }
+    }
+
+    private static string SafeName(Assembly assembly)
+    {
+        try
+        {
+            return assembly.GetName().Name ?? "the assembly";
+        }
+        catch (Exception)
+        {
+            return "the assembly";
         }
     }
 

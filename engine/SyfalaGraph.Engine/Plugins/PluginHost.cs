@@ -7,9 +7,18 @@ namespace SyfalaGraph.Engine.Plugins;
 /// Loads every folder of the plugins directory into its own collectible <see cref="PluginLoadContext"/>, from
 /// a shadow copy so the files in the plugins directory are never locked, and registers their node types.
 /// A plugin that fails to load is reported with its path and reason and does not stop the others.
+/// Shadow copies live in <c>syfalagraph-shadow/</c> of the temp folder, one folder per host marked with an
+/// <c>owner.pid</c> file (process id and start time); <see cref="LoadAll"/> first removes the folders whose owner
+/// has ended without deleting them (a crash, SIGKILL).
 /// </summary>
 public sealed class PluginHost : IDisposable
 {
+    /// <summary>The name of the file that marks a shadow-copy folder with its owner: <c>pid startTimeUtcTicks</c>.</summary>
+    public const string OwnerFileName = "owner.pid";
+
+    /// <summary>Largest plugin folder copied, in bytes (512 MiB); a larger one is refused, and nothing more is read.</summary>
+    public const long MaxPluginFolderBytes = 512L << 20;
+
     private readonly NodeTypeRegistry _registry;
     private readonly ILogger _logger;
     private readonly string _shadowRoot;
@@ -22,8 +31,11 @@ public sealed class PluginHost : IDisposable
         PluginsDirectory = Path.GetFullPath(pluginsDirectory);
         _registry = registry;
         _logger = logger ?? NullLogger.Instance;
-        _shadowRoot = Path.Combine(Path.GetTempPath(), "syfalagraph-shadow", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..16]);
+        _shadowRoot = Path.Combine(ShadowParent, $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..16]);
     }
+
+    /// <summary>The folder that holds every host's shadow copies: <c>syfalagraph-shadow</c> in the temp folder (<c>TMPDIR</c>).</summary>
+    public static string ShadowParent => Path.Combine(Path.GetTempPath(), "syfalagraph-shadow");
 
     /// <summary>The watched plugins directory (absolute).</summary>
     public string PluginsDirectory { get; }
@@ -35,9 +47,15 @@ public sealed class PluginHost : IDisposable
     public static string ResolveDirectory(string? option) =>
         option ?? Environment.GetEnvironmentVariable("SYFALAGRAPH_PLUGINS") ?? Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    /// <summary>Loads every plugin folder. Returns the failures (also logged as warnings).</summary>
+    /// <summary>Removes stale shadow copies (<see cref="RemoveStaleShadowCopies"/>), then loads every plugin folder. Returns the failures (also logged as warnings).</summary>
     public IReadOnlyList<LoadedPlugin> LoadAll()
     {
+        IReadOnlyList<string> removed = RemoveStaleShadowCopies(ShadowParent);
+        if (removed.Count > 0)
+        {
+            _logger.LogInformation("removed {Count} stale plugin shadow cop(ies) left in {Dir} by processes that have ended", removed.Count, ShadowParent);
+        }
+
         var failures = new List<LoadedPlugin>();
         if (!Directory.Exists(PluginsDirectory))
         {
@@ -77,33 +95,68 @@ public sealed class PluginHost : IDisposable
         return weak;
     }
 
-    /// <summary>Loads (or reloads, into a new context) the plugin in <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// Loads (or reloads, into a new context) the plugin in <paramref name="folder"/>. Every step is isolated: the
+    /// folder is copied, its <c>.deps.json</c> checked by <see cref="DepsJsonValidator"/> before the resolver reads it,
+    /// the assembly loaded and its types scanned; whatever fails is reported with the path in the plugins directory
+    /// (never the shadow copy's) and a JSON path for a bad manifest value. A failed reload keeps the previous version
+    /// in use. Never throws because of a plugin's files.
+    /// </summary>
     public LoadedPlugin Load(string folder)
     {
         string name = Path.GetFileName(folder.TrimEnd(Path.DirectorySeparatorChar));
+        string? shadow = null;
         LoadedPlugin result;
         try
         {
             string main = FindMainAssembly(folder, name);
-            string shadow = ShadowCopy(folder, name);
+            shadow = ShadowCopy(folder, name);
             string shadowMain = Path.Combine(shadow, Path.GetRelativePath(folder, main));
-            var context = new PluginLoadContext(name, shadowMain);
-            var assembly = context.LoadFromAssemblyPath(shadowMain);
-            _registry.RemovePlugin(name);
-            IReadOnlyList<string> problems = _registry.AddAssembly(assembly, name, folder);
-            foreach (string p in problems)
+            // The copy is checked, not the original: that is the file the resolver reads, and nobody else writes it.
+            if (DepsJsonValidator.ValidateFile(Path.ChangeExtension(shadowMain, ".deps.json")) is { } problem)
             {
-                _logger.LogWarning("plugin {Folder}: {Problem}", folder, p);
+                throw new InvalidOperationException($"{Path.ChangeExtension(main, ".deps.json")} is not a valid .deps.json: {problem}; rebuild the plugin");
             }
 
-            var types = _registry.Types.Values.Where(d => d.PluginName == name).Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
-            result = new LoadedPlugin(name, folder, context, assembly, types, null);
-            _logger.LogDebug("plugin {Name} loaded from {Folder}: {Types}", name, folder, string.Join(", ", types));
+            var context = new PluginLoadContext(name, shadowMain, folder);
+            try
+            {
+                var assembly = context.LoadFromAssemblyPath(shadowMain);
+                IReadOnlyList<string> problems = _registry.AddAssembly(assembly, name, folder);
+                foreach (string p in problems)
+                {
+                    _logger.LogWarning("plugin {Folder}: {Problem}", folder, p.Replace(shadow, folder, StringComparison.Ordinal));
+                }
+
+                var types = _registry.Types.Values.Where(d => d.PluginName == name).Select(d => d.Name).Order(StringComparer.Ordinal).ToList();
+                result = new LoadedPlugin(name, folder, context, assembly, types, null);
+            }
+            catch
+            {
+                context.Unload();
+                throw;
+            }
+
+            _logger.LogDebug("plugin {Name} loaded from {Folder}: {Types}", name, folder, string.Join(", ", result.NodeTypes));
         }
         catch (Exception ex)
         {
+            // Whatever a plugin's files make the loader throw (BadImageFormatException, FileLoadException,
+            // TypeLoadException, IOException from the copy...) is this plugin's failure, not the host's.
             string reason = ex is FileNotFoundException or BadImageFormatException or InvalidOperationException ? ex.Message : ex.GetType().Name + ": " + ex.Message;
+            if (shadow is not null)
+            {
+                reason = reason.Replace(shadow, folder, StringComparison.Ordinal);
+                DeleteShadow(shadow);
+            }
+
             result = new LoadedPlugin(name, folder, null, null, [], reason);
+            if (_plugins.TryGetValue(name, out LoadedPlugin? previous) && previous.Context is not null)
+            {
+                _logger.LogWarning("plugin {Folder} failed to load: {Reason}; its previous version stays in use", folder, reason);
+                return result;
+            }
+
             _logger.LogWarning("plugin {Folder} failed to load: {Reason}", folder, reason);
         }
 
@@ -128,22 +181,12 @@ public sealed class PluginHost : IDisposable
         return weak;
     }
 
-    /// <summary>Deletes the shadow copies.</summary>
+    /// <summary>Deletes the shadow copies (what a crash leaves, the next host's <see cref="LoadAll"/> removes).</summary>
     public void Dispose()
     {
-        try
+        if (Directory.Exists(_shadowRoot))
         {
-            if (Directory.Exists(_shadowRoot))
-            {
-                Directory.Delete(_shadowRoot, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A loaded assembly may still be mapped; the OS temp cleaner takes the rest.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            _ = DeleteShadow(_shadowRoot);
         }
     }
 
@@ -161,47 +204,149 @@ public sealed class PluginHost : IDisposable
         string main = candidates.Count == 1 ? candidates[0]
             : candidates.FirstOrDefault(c => Path.GetFileNameWithoutExtension(c).EndsWith("." + name, StringComparison.OrdinalIgnoreCase))
               ?? throw new InvalidOperationException($"several plugin assemblies in {folder}: {string.Join(", ", candidates.Select(Path.GetFileName))}; keep one per folder");
-        CheckDepsJson(Path.ChangeExtension(main, ".deps.json"));
         return main;
     }
 
     /// <summary>
-    /// AssemblyDependencyResolver parses .deps.json in native code (hostpolicy), which aborts the whole process
-    /// on some malformed files; a broken plugin must not take the host down, so the file is checked here first.
+    /// Deletes the folders of <paramref name="shadowParent"/> marked with an <see cref="OwnerFileName"/> whose process is
+    /// no longer running (no process with that id, or one that started at another time: the id was reused). Folders
+    /// without a marker are not ours, or are being created, and are left alone. Returns the folders removed.
     /// </summary>
-    private static void CheckDepsJson(string path)
+    public static IReadOnlyList<string> RemoveStaleShadowCopies(string shadowParent)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(shadowParent))
+        {
+            return removed;
+        }
+
+        foreach (string dir in Directory.GetDirectories(shadowParent))
+        {
+            if (ReadOwner(Path.Combine(dir, OwnerFileName)) is not (int pid, long startTicks) || IsRunning(pid, startTicks))
+            {
+                continue;
+            }
+
+            if (DeleteShadow(dir))
+            {
+                removed.Add(dir);
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>The marker's text for the current process: <c>pid startTimeUtcTicks</c>.</summary>
+    internal static string OwnerText(int pid, long startTimeUtcTicks) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pid} {startTimeUtcTicks}");
+
+    private static (int Pid, long StartTicks)? ReadOwner(string path)
     {
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(path));
-            System.Text.Json.JsonElement root = doc.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object
-                || !root.TryGetProperty("runtimeTarget", out System.Text.Json.JsonElement target)
-                || !target.TryGetProperty("name", out System.Text.Json.JsonElement targetName)
-                || targetName.ValueKind != System.Text.Json.JsonValueKind.String
-                || !root.TryGetProperty("targets", out System.Text.Json.JsonElement targets)
-                || !targets.TryGetProperty(targetName.GetString()!, out _)
-                || !root.TryGetProperty("libraries", out _))
+            if (!File.Exists(path) || new FileInfo(path).Length > 64)
             {
-                throw new InvalidOperationException($"{path} is not a valid .deps.json (runtimeTarget, targets or libraries missing); rebuild the plugin");
+                return null;
             }
+
+            string[] parts = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length == 2
+                && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ticks)
+                ? (pid, ticks) : null;
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"{path} is not valid JSON: {ex.Message}", ex);
+            return null;
+        }
+    }
+
+    private static bool IsRunning(int pid, long startTicks)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            // The start time read back from /proc is rounded to clock ticks: one second of tolerance.
+            return Math.Abs(process.StartTime.ToUniversalTime().Ticks - startTicks) < TimeSpan.TicksPerSecond;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return true; // exists but cannot be inspected: not ours to judge
+        }
+    }
+
+    private static bool DeleteShadow(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false; // still mapped (Windows), or not ours to delete
         }
     }
 
     private string ShadowCopy(string folder, string name)
     {
-        string target = Path.Combine(_shadowRoot, $"{name}-{Interlocked.Increment(ref _shadowCounter)}");
-        foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        if (!Directory.Exists(_shadowRoot))
         {
-            string dest = Path.Combine(target, Path.GetRelativePath(folder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(file, dest, overwrite: true);
+            Directory.CreateDirectory(_shadowRoot);
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            File.WriteAllText(Path.Combine(_shadowRoot, OwnerFileName), OwnerText(self.Id, self.StartTime.ToUniversalTime().Ticks));
+        }
+
+        string target = Path.Combine(_shadowRoot, $"{name}-{Interlocked.Increment(ref _shadowCounter)}");
+        long budget = MaxPluginFolderBytes;
+        try
+        {
+            foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+            {
+                string dest = Path.Combine(target, Path.GetRelativePath(folder, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+                budget -= CopyBounded(file, dest, budget);
+            }
+        }
+        catch
+        {
+            DeleteShadow(target);
+            throw;
         }
 
         return target;
+    }
+
+    // Copies at most `budget` bytes: a link to /dev/zero or a file that keeps growing cannot fill the disk.
+    private static long CopyBounded(string from, string to, long budget)
+    {
+        using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        using var dest = new FileStream(to, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            long copied = 0;
+            int n;
+            while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                copied += n;
+                if (copied > budget)
+                {
+                    throw new IOException($"the plugin folder holds more than {MaxPluginFolderBytes} bytes (at {from}); a plugin folder is copied whole");
+                }
+
+                dest.Write(buffer, 0, n);
+            }
+
+            return copied;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

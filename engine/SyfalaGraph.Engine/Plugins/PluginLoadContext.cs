@@ -12,12 +12,33 @@ public sealed class PluginLoadContext : AssemblyLoadContext
 {
     private readonly AssemblyDependencyResolver _resolver;
 
-    /// <summary>Creates the context for the plugin whose main assembly is <paramref name="mainAssemblyPath"/>.</summary>
-    public PluginLoadContext(string pluginName, string mainAssemblyPath)
+    /// <summary>
+    /// Creates the context for the plugin whose main assembly is <paramref name="mainAssemblyPath"/> (in its shadow copy),
+    /// copied from <paramref name="pluginFolder"/>. Its <c>.deps.json</c> must have passed <see cref="DepsJsonValidator"/>:
+    /// the resolver created here parses it in native code.
+    /// </summary>
+    public PluginLoadContext(string pluginName, string mainAssemblyPath, string? pluginFolder = null)
         : base("plugin:" + pluginName, isCollectible: true)
     {
+        ShadowFolder = Path.GetDirectoryName(Path.GetFullPath(mainAssemblyPath))!;
+        PluginFolder = pluginFolder ?? ShadowFolder;
         _resolver = new AssemblyDependencyResolver(mainAssemblyPath);
     }
+
+    /// <summary>The plugin's folder in the plugins directory: the path users know.</summary>
+    public string PluginFolder { get; }
+
+    /// <summary>The shadow copy the assemblies are loaded from (the path the runtime's messages name).</summary>
+    public string ShadowFolder { get; }
+
+    /// <summary>
+    /// <paramref name="message"/> with the shadow copy's folder replaced by the plugin's folder, when
+    /// <paramref name="type"/> comes from a plugin context; unchanged otherwise.
+    /// </summary>
+    public static string WithRealPaths(string message, Type? type) =>
+        type is not null && GetLoadContext(type.Assembly) is PluginLoadContext context
+            ? message.Replace(context.ShadowFolder, context.PluginFolder, StringComparison.Ordinal)
+            : message;
 
     /// <summary>True for assemblies that every plugin shares with the host.</summary>
     public static bool IsShared(AssemblyName name) =>

@@ -238,7 +238,18 @@ public sealed partial class GraphRuntime
         }
 
         WarmUpScratch(slot, defaults, slot.Node.Parameters, rate, block, offline);
-        WarmUpScratch(slot, slot.Node.Parameters, Nudged(slot.Node.Parameters), rate, block, offline);
+        NodeParameters nudged;
+        try
+        {
+            nudged = Nudged(slot.Node.Parameters); // the record's clone and setters are plugin code
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogDebug("warm-up of {Type}: its parameters cannot be copied: {Message}", slot.Node.Type.Name, ex.Message);
+            return true;
+        }
+
+        WarmUpScratch(slot, slot.Node.Parameters, nudged, rate, block, offline);
         return true;
     }
 

@@ -374,12 +374,16 @@ public sealed partial class GraphRuntime : IDisposable
     private static AudioNode Construct(ResolvedNode node, IServiceProvider services)
     {
         AudioNode? instance = null;
-        // A node that needs no parameters may leave them out of its constructor.
-        bool takesParameters = node.Type.NodeType.GetConstructors()
-            .Any(c => c.GetParameters().Any(p => p.ParameterType.IsInstanceOfType(node.Parameters)));
-        object[] args = takesParameters ? [node.Parameters] : [];
         var provider = new NodeServiceProvider(services);
-        Guard(node, "create", () => instance = (AudioNode)ActivatorUtilities.CreateInstance(provider, node.Type.NodeType, args));
+        // Reflection over a plugin's type reads its metadata, which a damaged assembly can fail on: guarded too.
+        Guard(node, "create", () =>
+        {
+            // A node that needs no parameters may leave them out of its constructor.
+            bool takesParameters = node.Type.NodeType.GetConstructors()
+                .Any(c => c.GetParameters().Any(p => p.ParameterType.IsInstanceOfType(node.Parameters)));
+            object[] args = takesParameters ? [node.Parameters] : [];
+            instance = (AudioNode)ActivatorUtilities.CreateInstance(provider, node.Type.NodeType, args);
+        });
         return instance!;
     }
 
@@ -388,12 +392,13 @@ public sealed partial class GraphRuntime : IDisposable
         var ctx = new PrepareContext(slot.Id, rate, block, slot.Node.Inputs.Select(p => p.Channels).ToArray(),
             slot.Node.Outputs.Select(p => p.Channels).ToArray(), slot.Events, offline);
         Guard(slot.Node, "prepare", () => slot.Instance.Prepare(ctx));
-        PrecompileAudioMethods(slot.Instance.GetType());
+        Guard(slot.Node, "compile its audio methods", () => PrecompileAudioMethods(slot.Instance.GetType()));
     }
 
     /// <summary>
     /// JIT-compiles a node type's audio-thread entry points here, off the audio thread, so the first block
-    /// (or the first block after a reload) does not pay for it. Callees still compile on first use.
+    /// (or the first block after a reload) does not pay for it. Callees still compile on first use. Throws what the
+    /// JIT throws for a damaged assembly (BadImageFormatException, InvalidProgramException, MissingMethodException...).
     /// </summary>
     private static void PrecompileAudioMethods(Type type)
     {
@@ -417,6 +422,7 @@ public sealed partial class GraphRuntime : IDisposable
             Exception cause = ex is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : ex;
             string who = node is null ? "" : $"node '{node.Id}' ({node.Type.Name}): ";
             string detail = cause is NodeException ? cause.Message : $"{cause.GetType().Name}: {cause.Message}";
+            detail = Plugins.PluginLoadContext.WithRealPaths(detail, node?.Type.NodeType);
             throw new GraphRuntimeException($"{who}cannot {what}: {detail}", cause);
         }
     }

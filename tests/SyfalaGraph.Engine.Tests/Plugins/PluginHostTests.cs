@@ -62,6 +62,87 @@ public class PluginHostTests
         Assert.False(registry.TryGet("gain", out _));
     }
 
+    [Fact]
+    public void A_deps_json_of_a_wrong_type_is_reported_at_the_plugins_path_and_skipped_and_the_others_load()
+    {
+        string dir = RepoPaths.NewTempDir("plugins");
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "Core"), Path.Combine(dir, "Core"));
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "File"), Path.Combine(dir, "File"));
+        string deps = Path.Combine(dir, "Core", "SyfalaGraph.Plugins.Core.deps.json");
+        File.WriteAllText(deps, File.ReadAllText(deps).Replace("\"libraries\": {", "\"libraries\": \"x\", \"unused\": {", StringComparison.Ordinal));
+        var registry = new NodeTypeRegistry();
+        using var host = new PluginHost(dir, registry);
+        LoadedPlugin failure = Assert.Single(host.LoadAll());
+        Assert.Equal(Path.Combine(dir, "Core"), failure.Folder);
+        Assert.Equal($"{deps} is not a valid .deps.json: $.libraries: expected an object, found a string; rebuild the plugin", failure.Error);
+        Assert.False(registry.TryGet("gain", out _));
+        Assert.True(registry.TryGet("file.reader", out _));
+        // The refused plugin's shadow copy is gone; the loaded one's stays while it is in use.
+        string ours = Assert.Single(Directory.GetDirectories(PluginHost.ShadowParent), d => File.Exists(Path.Combine(d, PluginHost.OwnerFileName))
+            && Directory.GetDirectories(d).Any(c => Path.GetFileName(c).StartsWith("File-", StringComparison.Ordinal)) && OwnedBy(host, d));
+        Assert.Equal(["File-2"], Directory.GetDirectories(ours).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_damaged_rebuild_is_reported_and_the_previous_version_stays_in_use()
+    {
+        string dir = RepoPaths.NewTempDir("plugins");
+        string core = Path.Combine(dir, "Core");
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "Core"), core);
+        var registry = new NodeTypeRegistry();
+        using var host = new PluginHost(dir, registry);
+        Assert.Empty(host.LoadAll());
+        NodeTypeDescriptor gain = registry.Types["gain"];
+        File.WriteAllBytes(Path.Combine(core, "SyfalaGraph.Plugins.Core.dll"), new byte[4096]);
+        LoadedPlugin failed = host.Load(core, out PluginLoadContext? previous);
+        Assert.NotNull(previous);
+        Assert.NotNull(failed.Error);
+        Assert.DoesNotContain(PluginHost.ShadowParent, failed.Error, StringComparison.Ordinal);
+        Assert.Same(gain, registry.Types["gain"]);
+        Assert.Same(previous, host.Plugins["Core"].Context);
+    }
+
+    [Fact]
+    public void Shadow_copies_whose_owner_has_ended_are_removed_and_the_others_are_kept()
+    {
+        string parent = RepoPaths.NewTempDir("shadow");
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        long selfStart = self.StartTime.ToUniversalTime().Ticks;
+        using var ended = System.Diagnostics.Process.Start("true")!;
+        ended.WaitForExit();
+        string dead = Shadow(parent, "dead", PluginHost.OwnerText(ended.Id, DateTime.UtcNow.Ticks));
+        string reused = Shadow(parent, "reused", PluginHost.OwnerText(self.Id, selfStart - TimeSpan.TicksPerHour)); // our pid, another process's start
+        string live = Shadow(parent, "live", PluginHost.OwnerText(self.Id, selfStart));
+        string unmarked = Shadow(parent, "unmarked", null);
+        string garbled = Shadow(parent, "garbled", "not a pid");
+
+        IReadOnlyList<string> removed = PluginHost.RemoveStaleShadowCopies(parent);
+
+        Assert.Equal(new[] { dead, reused }.Order(StringComparer.Ordinal), removed.Order(StringComparer.Ordinal));
+        Assert.False(Directory.Exists(dead));
+        Assert.False(Directory.Exists(reused));
+        Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(unmarked));
+        Assert.True(Directory.Exists(garbled));
+    }
+
+    private static string Shadow(string parent, string name, string? owner)
+    {
+        string dir = Path.Combine(parent, name);
+        Directory.CreateDirectory(Path.Combine(dir, "Core-1"));
+        File.WriteAllBytes(Path.Combine(dir, "Core-1", "SyfalaGraph.Plugins.Core.dll"), new byte[1024]);
+        if (owner is not null)
+        {
+            File.WriteAllText(Path.Combine(dir, PluginHost.OwnerFileName), owner);
+        }
+
+        return dir;
+    }
+
+    // The shadow folder of this host: the one whose File copy is the loaded File plugin's.
+    private static bool OwnedBy(PluginHost host, string shadowRoot) =>
+        host.Plugins["File"].Context!.ShadowFolder.StartsWith(shadowRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LoadUseAndUnload(PluginHost host, NodeTypeRegistry registry)
     {
