@@ -127,6 +127,37 @@ public class HostilePluginTests
         Assert.InRange(s.TakeLast(rate / 2).Max(Math.Abs), 0.249f, 0.2501f); // still the tone at the end
     }
 
+    public static TheoryData<int> WatchedSeeds => [2, 7, 14];
+
+    [Theory]
+    [MemberData(nameof(WatchedSeeds))]
+    public async Task A_running_graph_keeps_running_when_its_plugin_dll_is_damaged_in_place(int seed)
+    {
+        // The case: 32 random bytes written into SyfalaGraph.Plugins.Core.dll while a graph of its types runs.
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        string dir = RepoPaths.NewTempDir("hostile-inplace");
+        string plugins = Path.Combine(dir, "plugins");
+        TestPlugins.CopyBuilt("Core", plugins);
+        TestPlugins.CopyBuilt("File", plugins);
+        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), RealtimeToneGraph.Yaml(0.25), ct);
+        using var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
+        await run.WaitForLogAsync("watching " + plugins, ct);
+        DateTime started = DateTime.UtcNow;
+        int offset = DamageMetadata(Path.Combine(plugins, "Core", CoreDll), seed);
+        await run.WaitForLogAsync("plugin Core", ct); // reloaded (its graph re-applied or refused) or failed to load
+        await Task.Delay(1500, ct);
+        Assert.True(run.IsRunning, run.Log);
+        double seconds = (DateTime.UtcNow - started).TotalSeconds;
+        int exitCode = run.StopWith("TERM");
+        string log = run.Log;
+        TestContext.Current.TestOutputHelper!.WriteLine($"seed {seed}, 32 bytes at {offset}, exit {exitCode}:\n{log}");
+        Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
+        Assert.True(exitCode == 0, log);
+        (float[] s, _, int rate) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
+        Assert.True(s.Length > seconds * rate, $"{s.Length} frames for the {seconds:F1} s since the damage:\n{log}");
+        Assert.InRange(s.TakeLast(rate / 2).Max(Math.Abs), 0.249f, 0.2501f);
+    }
+
     [Fact]
     public async Task The_shadow_copies_a_killed_process_leaves_are_removed_at_the_next_start()
     {

@@ -131,7 +131,9 @@ public sealed class PluginDirectoryWatcher : IDisposable
             }
             else
             {
-                _logger.LogWarning("plugin {Name}: the previous version's context is still referenced 5 s after unloading", name);
+                // Expected when the graph could not be re-applied with the new version (a damaged rebuild): the nodes
+                // of the previous version keep running, and keep their context alive until they are replaced.
+                _logger.LogWarning("plugin {Name}: the previous version's context is still referenced 5 s after unloading (by its running nodes if the graph was not re-applied)", name);
             }
         }
     }
