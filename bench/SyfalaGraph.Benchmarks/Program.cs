@@ -7,6 +7,12 @@ if (args.Length > 0 && args[0] == "reload-latency")
     return ReloadLatency.Run(args[1..]);
 }
 
+// `validate-scaling` times parsing and validating generated graphs of growing size (Stopwatch sections).
+if (args.Length > 0 && args[0] == "validate-scaling")
+{
+    return ValidateScaling.Run(args[1..]);
+}
+
 // `resampler-compare` runs our resampler and libsamplerate's on the same input and prints CPU and THD+N.
 if (args.Length > 0 && args[0] == "resampler-compare")
 {

@@ -8,7 +8,8 @@ namespace SyfalaGraph.Engine.HotReload;
 
 /// <summary>
 /// Watches a graph file and applies each saved version to a running graph (a <see cref="GraphSession"/>, DESIGN §5):
-/// changes are debounced; the folder is watched rather than the file so editors that save by writing a
+/// changes are debounced (<see cref="Debounce"/> of quiet, and never more than <see cref="MaxWait"/> after the first
+/// change not yet applied, so a file rewritten faster than the debounce without a pause is still reloaded); the folder is watched rather than the file so editors that save by writing a
 /// temporary file and renaming it are seen; an invalid file is reported with every <c>file:line:col</c>
 /// error and the running graph is left untouched. Reloads run one at a time on the watcher's own task.
 /// </summary>
@@ -29,8 +30,13 @@ public sealed class GraphFileWatcher : IDisposable
     /// <param name="session">The running graph to apply changes to (restarted when an edit changes its clocks).</param>
     /// <param name="registry">Node types used to validate new versions.</param>
     /// <param name="logger">Where reloads and errors are reported.</param>
-    /// <param name="debounce">Quiet time after the last change before reloading (editors write in bursts).</param>
-    public GraphFileWatcher(string displayPath, GraphSession session, NodeTypeRegistry registry, ILogger logger, TimeSpan? debounce = null)
+    /// <param name="debounce">Quiet time after the last change before reloading (editors write in bursts); 150 ms by default.</param>
+    /// <param name="maxWait">
+    /// Longest time from the first change not yet applied to the reload while changes keep coming; 1 s by default,
+    /// at least <paramref name="debounce"/>.
+    /// </param>
+    public GraphFileWatcher(string displayPath, GraphSession session, NodeTypeRegistry registry, ILogger logger, TimeSpan? debounce = null,
+        TimeSpan? maxWait = null)
     {
         _displayPath = displayPath;
         _fullPath = Path.GetFullPath(displayPath);
@@ -38,7 +44,8 @@ public sealed class GraphFileWatcher : IDisposable
         _registry = registry;
         _logger = logger;
         _lastText = File.ReadAllText(_fullPath);
-        Debounce = debounce ?? TimeSpan.FromMilliseconds(150);
+        Debounce = debounce ?? DefaultDebounce;
+        MaxWait = maxWait ?? (Debounce > DefaultMaxWait ? Debounce : DefaultMaxWait);
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(_fullPath)!)
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
@@ -46,7 +53,7 @@ public sealed class GraphFileWatcher : IDisposable
         _watcher.Changed += OnEvent;
         _watcher.Created += OnEvent;
         _watcher.Renamed += OnEvent;
-        _reload = new DebouncedAction(Debounce, ReloadLocked);
+        _reload = new DebouncedAction(Debounce, ReloadLocked, MaxWait);
         _watcher.EnableRaisingEvents = true;
     }
 
@@ -56,8 +63,17 @@ public sealed class GraphFileWatcher : IDisposable
     /// <summary>Raised after each rejected version (invalid file, or a change that needs a restart), on the watcher's task.</summary>
     public event Action<string>? Rejected;
 
+    /// <summary>The default <see cref="Debounce"/>: 150 ms.</summary>
+    public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The default <see cref="MaxWait"/>: 1 s.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(1);
+
     /// <summary>The debounce interval.</summary>
     public TimeSpan Debounce { get; }
+
+    /// <summary>The longest time from the first change not yet applied to its reload, however fast changes keep coming.</summary>
+    public TimeSpan MaxWait { get; }
 
     /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()

@@ -14,6 +14,12 @@ namespace SyfalaGraph.Engine.Validation;
 /// </summary>
 public static class GraphValidator
 {
+    /// <summary>
+    /// How many "unknown node" errors of one file get a "did you mean" (each compares the name with every node id);
+    /// the errors after them are reported without one.
+    /// </summary>
+    public const int MaxNodeSuggestions = 50;
+
     /// <summary>Loads, parses and validates a graph file.</summary>
     /// <param name="path">The graph file, as the user typed it (used in error positions).</param>
     /// <param name="registry">The known node types.</param>
@@ -67,10 +73,11 @@ public static class GraphValidator
 
         // Links: endpoints must name existing nodes and ports of the right direction.
         var links = new List<(LinkDefinition Def, int Src, int SrcPort, int Dst, int DstPort)>();
+        int suggestions = MaxNodeSuggestions;
         foreach (LinkDefinition link in doc.Links)
         {
-            int src = FindEndpoint(link.From, PortDirection.Output, index, layouts, errors, out int srcPort);
-            int dst = FindEndpoint(link.To, PortDirection.Input, index, layouts, errors, out int dstPort);
+            int src = FindEndpoint(link.From, PortDirection.Output, index, layouts, errors, ref suggestions, out int srcPort);
+            int dst = FindEndpoint(link.To, PortDirection.Input, index, layouts, errors, ref suggestions, out int dstPort);
             if (src >= 0 && dst >= 0)
             {
                 links.Add((link, src, srcPort, dst, dstPort));
@@ -106,7 +113,7 @@ public static class GraphValidator
             return null;
         }
 
-        int[][]? inCh = ResolveChannels(nodes!, layouts!, links, errors, out int[][] outCh);
+        int[][]? inCh = ChannelResolver.Resolve(nodes!, layouts!, links, errors, out int[][] outCh);
         if (inCh is null)
         {
             return null;
@@ -161,9 +168,20 @@ public static class GraphValidator
             Inputs = layouts[i]!.Inputs.Select((p, k) => new ResolvedPort(p, k, inCh[i][k])).ToList(),
             Outputs = layouts[i]!.Outputs.Select((p, k) => new ResolvedPort(p, k, outCh[i][k])).ToList(),
         }).ToList();
-        var domains = assigned.Value.Domains.Select((d, i) => new ClockDomain(i, d.Name, d.Driver,
-            Enumerable.Range(0, final.Count).Where(n => domainOf[n] == i).ToList(),
-            order.Where(e => domainOf[e.Node] == i).ToList())).ToList();
+        // Members and steps of each domain, in file and schedule order: one pass each, however many domains.
+        var members = assigned.Value.Domains.Select(_ => new List<int>()).ToList();
+        var steps = assigned.Value.Domains.Select(_ => new List<ScheduleEntry>()).ToList();
+        for (int i = 0; i < final.Count; i++)
+        {
+            members[domainOf[i]].Add(i);
+        }
+
+        foreach (ScheduleEntry e in order)
+        {
+            steps[domainOf[e.Node]].Add(e);
+        }
+
+        var domains = assigned.Value.Domains.Select((d, i) => new ClockDomain(i, d.Name, d.Driver, members[i], steps[i])).ToList();
         return new ValidatedGraph(doc, final, resolvedLinks, order, domains, domainOf);
     }
 
@@ -199,12 +217,15 @@ public static class GraphValidator
     }
 
     private static int FindEndpoint(LinkEndpoint end, PortDirection direction, Dictionary<string, int> index, List<PortLayout?> layouts,
-        List<GraphError> errors, out int port)
+        List<GraphError> errors, ref int suggestions, out int port)
     {
         port = -1;
         if (!index.TryGetValue(end.Node, out int node))
         {
-            errors.Add(new GraphError(end.NodePosition, $"unknown node '{end.Node}'{Suggestions.DidYouMean(end.Node, index.Keys)}"));
+            // A suggestion compares the name with every node id: only the first ones get one, so that a file
+            // full of unknown names costs O(links + nodes), not O(links * nodes).
+            string hint = suggestions-- > 0 ? Suggestions.DidYouMean(end.Node, index.Keys) : "";
+            errors.Add(new GraphError(end.NodePosition, $"unknown node '{end.Node}'{hint}"));
             return -1;
         }
 
@@ -319,15 +340,33 @@ public static class GraphValidator
         // Report one cycle. Every vertex left has a predecessor that is left too (its in-degree never reached 0),
         // so walking predecessors must come back to a vertex already seen; a vertex left may also merely be
         // downstream of the cycle, which is why the walk goes backwards rather than along out-edges.
-        var remaining = Enumerable.Range(0, 2 * n).Where(v => present[v] && indegree[v] > 0).ToHashSet();
-        int start = remaining.Min();
+        // Each vertex left walks back to its first predecessor left (lowest vertex number).
+        var pred = new int[2 * n];
+        Array.Fill(pred, -1);
+        int start = -1;
+        for (int u = 0; u < 2 * n; u++)
+        {
+            if (!present[u] || indegree[u] == 0)
+            {
+                continue;
+            }
+
+            start = start < 0 ? u : start;
+            foreach (int w in edges[u])
+            {
+                if (indegree[w] > 0 && pred[w] < 0)
+                {
+                    pred[w] = u;
+                }
+            }
+        }
+
         var back = new List<int> { start };
         var seen = new Dictionary<int, int> { [start] = 0 };
         int cur = start;
         while (true)
         {
-            int at0 = cur;
-            cur = remaining.First(u => edges[u].Contains(at0));
+            cur = pred[cur];
             if (seen.TryGetValue(cur, out int at))
             {
                 back = back.Skip(at).Append(cur).ToList();
@@ -346,114 +385,5 @@ public static class GraphValidator
         SourcePosition pos = first.Def?.Position ?? doc.Nodes[path[0] / 2].IdPosition;
         errors.Add(new GraphError(pos, $"cycle: {names}; a graph must be acyclic (feedback needs a node with a delay, such as a device or network node)"));
         return null;
-    }
-
-    private static int[][]? ResolveChannels(List<ResolvedNode> nodes, List<PortLayout> layouts,
-        List<(LinkDefinition Def, int Src, int SrcPort, int Dst, int DstPort)> links, List<GraphError> errors, out int[][] outChannels)
-    {
-        int n = nodes.Count;
-        var inCh = new int[n][];
-        int[][] outCh = outChannels = new int[n][];
-        for (int i = 0; i < n; i++)
-        {
-            inCh[i] = layouts[i].Inputs.Select(p => p.Channels.Count).ToArray(); // 0 = unresolved
-            outCh[i] = layouts[i].Outputs.Select(p => p.Channels.IsInferred ? 0 : p.Channels.Count).ToArray();
-        }
-
-        int before = errors.Count;
-        bool changed = true;
-        bool relaxed = false;
-        while (changed)
-        {
-            changed = false;
-            for (int i = 0; i < n; i++)
-            {
-                for (int k = 0; k < inCh[i].Length; k++)
-                {
-                    if (inCh[i][k] != 0)
-                    {
-                        continue;
-                    }
-
-                    var into = links.Where(l => l.Dst == i && l.DstPort == k).ToList();
-                    if (relaxed)
-                    {
-                        // Feedback through a bridge: resolve from the feeders that are known; the others are checked once resolved.
-                        into = into.Where(l => l.Def.From.Channel is not null || outCh[l.Src][l.SrcPort] != 0).ToList();
-                    }
-
-                    if (into.Count == 0 || into.Any(l => l.Def.From.Channel is null && outCh[l.Src][l.SrcPort] == 0))
-                    {
-                        continue; // unlinked (reported below) or upstream not resolved yet
-                    }
-
-                    var whole = into.Where(l => l.Def.From.Channel is null && l.Def.To.Channel is null).ToList();
-                    var widths = whole.Select(l => outCh[l.Src][l.SrcPort]).Distinct().ToList();
-                    if (widths.Count > 1)
-                    {
-                        var l2 = whole.First(l => outCh[l.Src][l.SrcPort] != outCh[whole[0].Src][whole[0].SrcPort]);
-                        errors.Add(new GraphError(l2.Def.Position, $"channel-count mismatch into {nodes[i].Id}.{layouts[i].Inputs[k].Name}: {whole[0].Def.From} has {outCh[whole[0].Src][whole[0].SrcPort]} channel(s), {l2.Def.From} has {outCh[l2.Src][l2.SrcPort]}"));
-                        inCh[i][k] = -1;
-                        continue;
-                    }
-
-                    int width = widths.Count == 1 ? widths[0] : 0;
-                    int maxPicked = into.Where(l => l.Def.To.Channel is not null).Select(l => l.Def.To.Channel!.Value + 1).DefaultIfEmpty(0).Max();
-                    if (width == 0)
-                    {
-                        width = Math.Max(1, maxPicked);
-                    }
-
-                    inCh[i][k] = width;
-                    changed = true;
-                }
-
-                for (int k = 0; k < outCh[i].Length; k++)
-                {
-                    if (outCh[i][k] != 0)
-                    {
-                        continue;
-                    }
-
-                    string input = layouts[i].Outputs[k].Channels.SameAsInput!;
-                    int ki = layouts[i].Inputs.ToList().FindIndex(p => p.Name == input);
-                    if (ki < 0)
-                    {
-                        errors.Add(new GraphError(nodes[i].Definition.TypePosition, $"internal: output '{layouts[i].Outputs[k].Name}' of {nodes[i].Type.Name} takes its width from unknown input '{input}'"));
-                        outCh[i][k] = -1;
-                    }
-                    else if (inCh[i][ki] != 0)
-                    {
-                        outCh[i][k] = inCh[i][ki];
-                        changed = true;
-                    }
-                }
-            }
-
-            if (!changed && !relaxed)
-            {
-                relaxed = changed = true; // one more pass that may break a feedback loop, then strict again
-            }
-            else if (changed)
-            {
-                relaxed = false;
-            }
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            for (int k = 0; k < inCh[i].Length; k++)
-            {
-                if (inCh[i][k] == 0)
-                {
-                    bool linked = links.Any(l => l.Dst == i && l.DstPort == k);
-                    errors.Add(new GraphError(nodes[i].Definition.IdPosition, linked
-                        ? $"cannot infer the channel count of {nodes[i].Id}.{layouts[i].Inputs[k].Name}: what feeds it has no known channel count"
-                        : $"nothing is linked to {nodes[i].Id}.{layouts[i].Inputs[k].Name}, so its channel count is unknown; link something to it"));
-                }
-            }
-        }
-
-        return errors.Count > before ? null : inCh;
     }
 }

@@ -7,11 +7,18 @@ namespace SyfalaGraph.Engine.Yaml;
 /// <summary>Reads one YAML document into a <see cref="YNode"/> tree with positions.</summary>
 public static class YamlTreeReader
 {
+    /// <summary>
+    /// The deepest nesting of mappings and lists read (a graph file needs 4 or 5 levels, parameters a few more);
+    /// deeper is an error at the node that crosses it, found before anything under it is read. The tree is built by
+    /// recursion on this depth, so a hostile file cannot overflow the stack.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     /// <summary>Parses <paramref name="text"/>; a syntax error becomes a <see cref="GraphException"/> at its position.</summary>
     /// <param name="text">The YAML text.</param>
     /// <param name="file">The file name used in positions.</param>
     /// <returns>The document's root node, or null for an empty document.</returns>
-    /// <exception cref="GraphException">The text is not valid YAML, or uses anchors, aliases or tags that graph files do not need.</exception>
+    /// <exception cref="GraphException">The text is not valid YAML, or uses anchors, aliases or tags that graph files do not need, or nests deeper than <see cref="MaxDepth"/>.</exception>
     public static YNode? Read(string text, string file)
     {
         var parser = new Parser(new StringReader(text));
@@ -24,7 +31,7 @@ public static class YamlTreeReader
             }
 
             parser.Consume<DocumentStart>();
-            YNode root = ReadNode(parser, file);
+            YNode root = ReadNode(parser, file, 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -47,7 +54,7 @@ public static class YamlTreeReader
         }
     }
 
-    private static YNode ReadNode(IParser parser, string file)
+    private static YNode ReadNode(IParser parser, string file, int depth)
     {
         ParsingEvent ev = parser.Current ?? throw new YamlException("unexpected end of document");
         if (ev is AnchorAlias alias)
@@ -58,6 +65,11 @@ public static class YamlTreeReader
         if (ev is NodeEvent { Anchor.IsEmpty: false } anchored)
         {
             throw new GraphException([new GraphError(Pos(anchored.Start, file), "YAML anchors (&name) are not supported in graph files")]);
+        }
+
+        if (ev is not Scalar && depth >= MaxDepth)
+        {
+            throw new GraphException([new GraphError(Pos(ev.Start, file), $"mappings and lists nested deeper than {MaxDepth} levels; a graph file needs far fewer")]);
         }
 
         switch (ev)
@@ -72,7 +84,7 @@ public static class YamlTreeReader
                 var items = new List<YNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(parser, file));
+                    items.Add(ReadNode(parser, file, depth + 1));
                 }
 
                 return new YSequence(Pos(seq.Start, file), items);
@@ -84,13 +96,13 @@ public static class YamlTreeReader
                 var entries = new List<KeyValuePair<YScalar, YNode>>();
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    YNode key = ReadNode(parser, file);
+                    YNode key = ReadNode(parser, file, depth + 1);
                     if (key is not YScalar keyScalar)
                     {
                         throw new GraphException([new GraphError(key.Position, "a mapping key must be a plain name, not " + key.KindName)]);
                     }
 
-                    entries.Add(new(keyScalar, ReadNode(parser, file)));
+                    entries.Add(new(keyScalar, ReadNode(parser, file, depth + 1)));
                 }
 
                 return new YMapping(Pos(map.Start, file), entries);
