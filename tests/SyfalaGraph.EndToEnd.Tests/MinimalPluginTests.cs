@@ -34,8 +34,8 @@ public class MinimalPluginTests
         Cli.Result nodes = Cli.Run(dir, "nodes", "--plugins", plugins);
         Assert.True(nodes.ExitCode == 0, nodes.StdErr);
         Assert.Contains("example.half  [MinimalGain]", nodes.StdOut, StringComparison.Ordinal);
-        Assert.Contains("in  in: from links channel(s)", nodes.StdOut, StringComparison.Ordinal);
-        Assert.Contains("out out: same as in channel(s)", nodes.StdOut, StringComparison.Ordinal);
+        Assert.Contains("in  in: as many channels as are linked into it", nodes.StdOut, StringComparison.Ordinal);
+        Assert.Contains("out out: as many channels as in", nodes.StdOut, StringComparison.Ordinal);
 
         Cli.Result run = Cli.Run(dir, "run", "g.yaml", "--plugins", plugins);
         Assert.True(run.ExitCode == 0, run.StdErr);
