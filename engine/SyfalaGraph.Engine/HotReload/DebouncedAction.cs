@@ -12,6 +12,7 @@ internal sealed class DebouncedAction : IDisposable
     private readonly TimeSpan _debounce;
     private readonly TimeSpan? _maxWait;
     private readonly Action _action;
+    private readonly Action<Exception>? _onError;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly Lock _gate = new();
@@ -24,13 +25,18 @@ internal sealed class DebouncedAction : IDisposable
 
     /// <summary>Creates the action; nothing runs before the first <see cref="Signal"/>.</summary>
     /// <param name="debounce">Quiet time after the last signal before the action runs.</param>
-    /// <param name="action">What to run; its exceptions are not caught here (the callers catch their own).</param>
+    /// <param name="action">What to run.</param>
     /// <param name="maxWait">
     /// Longest time from the first pending signal to the run, however often signals keep coming; null: no bound
     /// (a burst that never pauses for <paramref name="debounce"/> never runs the action). At least <paramref name="debounce"/>.
     /// </param>
     /// <param name="time">The clock and timers (<see cref="TimeProvider.System"/> by default; tests pass a manual one).</param>
-    public DebouncedAction(TimeSpan debounce, Action action, TimeSpan? maxWait = null, TimeProvider? time = null)
+    /// <param name="onError">
+    /// Receives an exception that escaped <paramref name="action"/> (on the timer thread, where it would end the
+    /// process); null drops it. Either way the next signal runs the action again.
+    /// </param>
+    public DebouncedAction(TimeSpan debounce, Action action, TimeSpan? maxWait = null, TimeProvider? time = null,
+        Action<Exception>? onError = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(debounce, TimeSpan.Zero);
         if (maxWait is TimeSpan m)
@@ -41,6 +47,7 @@ internal sealed class DebouncedAction : IDisposable
         _debounce = debounce;
         _maxWait = maxWait;
         _action = action;
+        _onError = onError;
         _time = time ?? TimeProvider.System;
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -112,6 +119,10 @@ internal sealed class DebouncedAction : IDisposable
         try
         {
             _action();
+        }
+        catch (Exception ex)
+        {
+            _onError?.Invoke(ex);
         }
         finally
         {

@@ -53,7 +53,8 @@ public sealed class GraphFileWatcher : IDisposable
         _watcher.Changed += OnEvent;
         _watcher.Created += OnEvent;
         _watcher.Renamed += OnEvent;
-        _reload = new DebouncedAction(Debounce, ReloadLocked, MaxWait);
+        _reload = new DebouncedAction(Debounce, ReloadLocked, MaxWait,
+            onError: ex => _logger.LogError(ex, "reload: {File}: {Message}; the running graph is unchanged", _displayPath, ex.Message));
         _watcher.EnableRaisingEvents = true;
     }
 
@@ -119,7 +120,7 @@ public sealed class GraphFileWatcher : IDisposable
         {
             text = File.ReadAllText(_fullPath);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning("reload: cannot read {File}: {Message}", _displayPath, ex.Message);
             return;

@@ -102,6 +102,7 @@ internal static class ClockDomainAssigner
 
         return (domainOf, domains);
     }
+
     // The passes of the design note above, each in file order and in place (a node assigned early in a pass is seen
     // by the nodes after it in that pass), computed with work queues instead of rescanning every link for every
     // node: a node is only looked at when a neighbour has just been assigned, so the whole is O((N + L) log N)

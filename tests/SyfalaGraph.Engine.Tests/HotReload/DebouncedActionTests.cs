@@ -97,6 +97,28 @@ public class DebouncedActionTests
     }
 
     [Fact]
+    public void An_exception_of_the_action_goes_to_on_error_and_the_next_signal_runs_again()
+    {
+        var time = new ManualTimeProvider();
+        int runs = 0;
+        var errors = new List<Exception>();
+        using var debounced = new DebouncedAction(Debounce, () =>
+        {
+            if (++runs == 1)
+            {
+                throw new InvalidOperationException("first run fails");
+            }
+        }, MaxWait, time, errors.Add);
+        debounced.Signal();
+        time.Advance(Ms(150));
+        Assert.Equal("first run fails", Assert.Single(errors).Message);
+        debounced.Signal();
+        time.Advance(Ms(150));
+        Assert.Equal(2, runs);
+        Assert.Single(errors);
+    }
+
+    [Fact]
     public void Nothing_runs_after_dispose()
     {
         var time = new ManualTimeProvider();
