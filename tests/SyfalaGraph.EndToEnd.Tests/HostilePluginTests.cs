@@ -84,17 +84,32 @@ public class HostilePluginTests
         }
     }
 
+    /// <summary>A realtime tone graph run with --watch on a plugins folder holding copies of Core and File, once it watches.</summary>
+    private static async Task<CliProcess> StartWatchedToneGraphAsync(string dir, string plugins, CancellationToken ct)
+    {
+        TestPlugins.CopyBuilt("Core", plugins);
+        TestPlugins.CopyBuilt("File", plugins);
+        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), RealtimeToneGraph.Yaml(0.25), ct);
+        var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
+        try
+        {
+            await run.WaitForLogAsync("watching " + plugins, ct);
+            return run;
+        }
+        catch
+        {
+            run.Dispose(); // stops the process by PID
+            throw;
+        }
+    }
+
     [Fact]
     public async Task A_running_graph_keeps_running_when_hostile_files_are_dropped_into_its_plugins_folder()
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         string dir = RepoPaths.NewTempDir("hostile-watch");
         string plugins = Path.Combine(dir, "plugins");
-        TestPlugins.CopyBuilt("Core", plugins);
-        TestPlugins.CopyBuilt("File", plugins);
-        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), RealtimeToneGraph.Yaml(0.25), ct);
-        using var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
-        await run.WaitForLogAsync("watching " + plugins, ct);
+        using CliProcess run = await StartWatchedToneGraphAsync(dir, plugins, ct);
         DateTime started = DateTime.UtcNow;
         string validDeps = await File.ReadAllTextAsync(Path.Combine(plugins, "Core", CoreDeps), ct);
 
@@ -137,11 +152,7 @@ public class HostilePluginTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         string dir = RepoPaths.NewTempDir("hostile-inplace");
         string plugins = Path.Combine(dir, "plugins");
-        TestPlugins.CopyBuilt("Core", plugins);
-        TestPlugins.CopyBuilt("File", plugins);
-        await File.WriteAllTextAsync(Path.Combine(dir, "g.yaml"), RealtimeToneGraph.Yaml(0.25), ct);
-        using var run = new CliProcess(dir, "run", "g.yaml", "--watch", "--plugins", plugins);
-        await run.WaitForLogAsync("watching " + plugins, ct);
+        using CliProcess run = await StartWatchedToneGraphAsync(dir, plugins, ct);
         DateTime started = DateTime.UtcNow;
         int offset = DamageMetadata(Path.Combine(plugins, "Core", CoreDll), seed);
         await run.WaitForLogAsync("plugin Core", ct); // reloaded (its graph re-applied or refused) or failed to load

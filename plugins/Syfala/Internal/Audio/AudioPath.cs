@@ -105,34 +105,10 @@ internal sealed class AudioPath
     public IReadOnlyList<ReceiveBuffer> ReceiveBuffers => _receiveBuffers;
 
     /// <summary>Underflows of every receive buffer so far (any thread; allocates nothing).</summary>
-    public long Underflows
-    {
-        get
-        {
-            long total = 0;
-            foreach (ReceiveBuffer b in _receiveBuffers)
-            {
-                total += b.Underflows;
-            }
-
-            return total;
-        }
-    }
+    public long Underflows => SumOverReceiveBuffers(static b => b.Underflows);
 
     /// <summary>Blocks of every receive buffer played as silence for want of received audio (<see cref="ReceiveBuffer.StarvedBlocks"/>; any thread).</summary>
-    public long StarvedBlocks
-    {
-        get
-        {
-            long total = 0;
-            foreach (ReceiveBuffer b in _receiveBuffers)
-            {
-                total += b.StarvedBlocks;
-            }
-
-            return total;
-        }
-    }
+    public long StarvedBlocks => SumOverReceiveBuffers(static b => b.StarvedBlocks);
 
     /// <summary>Frames the audio thread could not hand to the sender (rings full), all streams.</summary>
     public long SendOverflows
@@ -288,5 +264,17 @@ internal sealed class AudioPath
         }
 
         return true;
+    }
+
+    // A static lambda is cached by the compiler: summing allocates nothing.
+    private long SumOverReceiveBuffers(Func<ReceiveBuffer, long> counter)
+    {
+        long total = 0;
+        foreach (ReceiveBuffer b in _receiveBuffers)
+        {
+            total += counter(b);
+        }
+
+        return total;
     }
 }
