@@ -194,7 +194,7 @@ public class HostilePluginTests
         Assert.True(Directory.Exists(killed), "SIGKILL left no shadow copy: nothing to clean");
         long bytes = Directory.GetFiles(killed, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
-        Cli.Result nodes = Cli.Run(dir, env, TimeSpan.FromSeconds(60), "nodes", "--plugins", plugins);
+        Cli.Result nodes = Cli.Run(dir, env, TimeSpan.FromSeconds(60), "nodes", "--plugins", plugins, "--log-level", "debug");
 
         Assert.True(nodes.ExitCode == 0, nodes.StdErr);
         Assert.Contains($"removed 1 stale plugin shadow cop(ies) left in {shadowParent}", nodes.StdErr, StringComparison.Ordinal);

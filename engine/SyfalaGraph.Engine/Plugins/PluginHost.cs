@@ -53,7 +53,7 @@ public sealed class PluginHost : IDisposable
         IReadOnlyList<string> removed = RemoveStaleShadowCopies(ShadowParent);
         if (removed.Count > 0)
         {
-            _logger.LogInformation("removed {Count} stale plugin shadow cop(ies) left in {Dir} by processes that have ended", removed.Count, ShadowParent);
+            _logger.LogDebug("removed {Count} stale plugin shadow cop(ies) left in {Dir} by processes that have ended", removed.Count, ShadowParent);
         }
 
         var failures = new List<LoadedPlugin>();
