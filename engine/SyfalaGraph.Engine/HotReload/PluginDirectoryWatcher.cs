@@ -40,7 +40,8 @@ public sealed class PluginDirectoryWatcher : IDisposable
         _watcher.Changed += OnEvent;
         _watcher.Created += OnEvent;
         _watcher.Renamed += OnEvent;
-        _reload = new DebouncedAction(Debounce, ReloadPending);
+        _reload = new DebouncedAction(Debounce, ReloadPending, MaxWait,
+            onError: ex => _logger.LogError(ex, "plugins directory {Dir}: reload failed: {Message}", host.PluginsDirectory, ex.Message));
         _watcher.Error += (_, e) => _logger.LogError("watching {Dir} failed: {Message}", host.PluginsDirectory, e.GetException().Message);
         _watcher.EnableRaisingEvents = true;
         // A folder that appeared between the first scan and the watch starting is picked up now.
@@ -55,8 +56,18 @@ public sealed class PluginDirectoryWatcher : IDisposable
         _logger.LogInformation("watching {Dir} for new and rebuilt plugins", host.PluginsDirectory);
     }
 
-    /// <summary>The debounce interval.</summary>
+    /// <summary>The debounce interval: 500 ms of quiet by default (a build writes several files).</summary>
     public TimeSpan Debounce { get; }
+
+    /// <summary>
+    /// The longest time from the first change not yet applied to the reload, however fast changes keep coming: 5 s,
+    /// or <see cref="Debounce"/> if longer. A file that is written without pause in a plugin folder (a log, a
+    /// download in progress) then delays a reload by at most this, instead of forever.
+    /// </summary>
+    public TimeSpan MaxWait => Debounce > DefaultMaxWait ? Debounce : DefaultMaxWait;
+
+    /// <summary>The default <see cref="MaxWait"/>: 5 s, longer than a plugin build takes to write its output.</summary>
+    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()

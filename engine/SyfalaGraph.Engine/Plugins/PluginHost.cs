@@ -196,6 +196,14 @@ public sealed class PluginHost : IDisposable
             .Select(deps => deps[..^".deps.json".Length] + ".dll")
             .Where(File.Exists)
             .ToList();
+        foreach (string file in candidates.SelectMany(dll => new[] { dll, Path.ChangeExtension(dll, ".deps.json") }))
+        {
+            if (FileKind.NotRegular(file) is { } kind)
+            {
+                throw new InvalidOperationException($"{file} is {kind}, not a regular file: a plugin's assembly and manifest are files as `dotnet build` writes them");
+            }
+        }
+
         if (candidates.Count == 0)
         {
             throw new InvalidOperationException($"no plugin assembly in {folder} (expected a .dll with its .deps.json, as `dotnet build` of a plugin project produces)");
@@ -244,7 +252,7 @@ public sealed class PluginHost : IDisposable
     {
         try
         {
-            if (!File.Exists(path) || new FileInfo(path).Length > 64)
+            if (!File.Exists(path) || new FileInfo(path).Length > 64 || FileKind.NotRegular(path) is not null)
             {
                 return null;
             }
@@ -307,6 +315,13 @@ public sealed class PluginHost : IDisposable
         {
             foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
             {
+                if (FileKind.NotRegular(file) is { } kind)
+                {
+                    // Opening a FIFO blocks until a writer comes; a device can be endless. Neither is a build output.
+                    _logger.LogWarning("plugin folder {Folder}: {File} is {Kind}, not a regular file: not copied", folder, Path.GetRelativePath(folder, file), kind);
+                    continue;
+                }
+
                 string dest = Path.Combine(target, Path.GetRelativePath(folder, file));
                 Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
                 budget -= CopyBounded(file, dest, budget);

@@ -126,6 +126,80 @@ public class PluginHostTests
         Assert.True(Directory.Exists(garbled));
     }
 
+    [Fact]
+    public void A_fifo_in_a_plugin_folder_is_skipped_with_a_warning_and_the_plugin_loads()
+    {
+        string dir = RepoPaths.NewTempDir("plugins");
+        string core = Path.Combine(dir, "Core");
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "Core"), core);
+        MakeFifo(Path.Combine(core, "pipe"));
+        var registry = new NodeTypeRegistry();
+        var log = new ListLogger<PluginHost>();
+        using var host = new PluginHost(dir, registry, log);
+
+        IReadOnlyList<LoadedPlugin> failures = RunBounded(host.LoadAll); // opening a FIFO to read would block forever
+
+        Assert.Empty(failures);
+        Assert.True(registry.TryGet("gain", out _));
+        Assert.Contains(log.Lines, l => l == $"Warning: plugin folder {core}: pipe is a FIFO, not a regular file: not copied");
+    }
+
+    [Fact]
+    public void A_fifo_as_the_plugin_manifest_is_refused_with_its_kind_and_the_others_load()
+    {
+        string dir = RepoPaths.NewTempDir("plugins");
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "Core"), Path.Combine(dir, "Core"));
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "File"), Path.Combine(dir, "File"));
+        string deps = Path.Combine(dir, "Core", "SyfalaGraph.Plugins.Core.deps.json");
+        File.Delete(deps);
+        MakeFifo(deps);
+        var registry = new NodeTypeRegistry();
+        using var host = new PluginHost(dir, registry);
+
+        LoadedPlugin failure = Assert.Single(RunBounded(host.LoadAll));
+
+        Assert.Equal($"{deps} is a FIFO, not a regular file: a plugin's assembly and manifest are files as `dotnet build` writes them", failure.Error);
+        Assert.False(registry.TryGet("gain", out _));
+        Assert.True(registry.TryGet("file.reader", out _));
+    }
+
+    [Fact]
+    public void A_shadow_folder_whose_owner_file_is_a_fifo_is_left_alone_without_blocking()
+    {
+        string parent = RepoPaths.NewTempDir("shadow");
+        string odd = Path.Combine(parent, "odd");
+        Directory.CreateDirectory(odd);
+        MakeFifo(Path.Combine(odd, PluginHost.OwnerFileName));
+
+        IReadOnlyList<string> removed = RunBounded(() => PluginHost.RemoveStaleShadowCopies(parent));
+
+        Assert.Empty(removed);
+        Assert.True(Directory.Exists(odd));
+    }
+
+    private static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path])!;
+        Assert.True(mkfifo.WaitForExit(10_000));
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    // A hang is the defect under test: fail after 20 s instead of blocking the test run (the blocked thread is a
+    // background thread, so it cannot keep the test process alive).
+    private static T RunBounded<T>(Func<T> action)
+    {
+        T? result = default;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try { result = action(); }
+            catch (Exception ex) { error = ex; }
+        }) { IsBackground = true };
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(20)), "still blocked after 20 s");
+        return error is null ? result! : throw new InvalidOperationException("failed", error);
+    }
+
     private static string Shadow(string parent, string name, string? owner)
     {
         string dir = Path.Combine(parent, name);
