@@ -9,6 +9,8 @@ var root = new RootCommand("syfala-graph: a plugin-based real-time audio graph e
     NodesCommand.Create(),
     DevicesCommand.Create(),
     SchemaCommand.Create(),
+    DotCommand.Create(),
+    CompletionCommand.Create(),
 };
 var logLevel = new Option<string?>("--log-level")
 {
