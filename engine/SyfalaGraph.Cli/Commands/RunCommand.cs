@@ -10,6 +10,7 @@ using SyfalaGraph.Engine.HotReload;
 using SyfalaGraph.Engine.Plugins;
 using SyfalaGraph.Engine.Runtime;
 using SyfalaGraph.Engine.Validation;
+using SyfalaGraph.Cli.Stats;
 
 namespace SyfalaGraph.Cli.Commands;
 
@@ -22,20 +23,48 @@ internal static class RunCommand
         Option<string?> plugins = CommonOptions.Plugins();
         Option<bool> verbose = CommonOptions.Verbose();
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds of audio" };
-        var stats = new Option<bool>("--stats") { Description = "Print a live status table (cycle load, per-node time, xruns, faults) every second" };
+        var stats = new Option<bool>("--stats")
+        {
+            Description = "Show a status table every second, like pw-top (cycle load, longest block, xruns, faults, per-node time, meter levels): redrawn in place on a terminal, plain lines when stderr is not one",
+        };
+        var json = new Option<bool>("--json") { Description = "With --stats: print one JSON object per second on stdout instead of the table (for scripts)" };
         var watch = new Option<bool>("--watch") { Description = "Apply edits of the graph file, and new or rebuilt plugins, while it runs (unchanged nodes keep playing)" };
-        var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, watch, verbose };
+        var command = new Command("run", "Run a graph") { graph, plugins, duration, stats, json, watch, verbose };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && !result.GetValue(stats))
+            {
+                result.AddError("--json needs --stats: it is the format of the status reports");
+            }
+        });
         command.SetAction((parse, token) => RunAsync(parse.GetValue(graph)!, parse.GetValue(plugins), parse.GetValue(duration),
-            parse.GetValue(stats), parse.GetValue(watch), parse.GetValue(verbose), token));
+            !parse.GetValue(stats) ? StatsMode.None : parse.GetValue(json) ? StatsMode.Json : Console.IsErrorRedirected ? StatsMode.Plain : StatsMode.Live,
+            parse.GetValue(watch), parse.GetValue(verbose), token));
         return command;
     }
 
-    private static async Task<int> RunAsync(string path, string? pluginsDir, double? duration, bool stats, bool watch, bool verbose, CancellationToken token)
+    /// <summary>How <c>--stats</c> reports: not at all, plain lines on stderr, a frame redrawn in place on the terminal, JSON lines on stdout.</summary>
+    private enum StatsMode
+    {
+        None,
+        Plain,
+        Live,
+        Json,
+    }
+
+    private static async Task<int> RunAsync(string path, string? pluginsDir, double? duration, StatsMode stats, bool watch, bool verbose, CancellationToken token)
     {
         if (duration is <= 0)
         {
             Console.Error.WriteLine("--duration must be a positive number of seconds");
             return ExitCodes.InvalidInput;
+        }
+
+        // Before the logger exists: it keeps the Console.Error it finds, and the live view must see its writes.
+        LiveConsole? live = stats == StatsMode.Live ? new LiveConsole(Console.Error) : null;
+        if (live is not null)
+        {
+            Console.SetError(live);
         }
 
         using IHost host = CliServices.BuildHost(verbose);
@@ -74,7 +103,7 @@ internal static class RunCommand
             return ExitCodes.RuntimeFailure;
         }
 
-        var options = new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats };
+        var options = new RuntimeOptions { DurationSeconds = duration, MeasureNodeTimes = stats != StatsMode.None };
         GraphRuntime? runtime = null;
         try
         {
@@ -107,13 +136,20 @@ internal static class RunCommand
             using PluginDirectoryWatcher? pluginWatcher = watcher is null ? null : new PluginDirectoryWatcher(pluginHost, watcher, logger);
             var wall = Stopwatch.StartNew();
             bool offline = graph?.Settings.Clock == ClockKind.Offline;
-            if (offline && !stats && !Console.IsErrorRedirected && runtime?.LengthFrames is long length)
+            if (offline && stats == StatsMode.None && !Console.IsErrorRedirected && runtime?.LengthFrames is long length)
             {
                 await ShowProgressAsync(session, length, stop.Token);
             }
             else
             {
-                await WaitAsync(session, stats, stop.Token);
+                using var levels = stats == StatsMode.None ? null : new LevelListener();
+                if (stats == StatsMode.Plain)
+                {
+                    Array.ForEach(StatsReport.Legend, Console.Error.WriteLine);
+                }
+
+                await WaitAsync(session, stats, levels, live, wall, stop.Token);
+                live?.Freeze();
             }
 
             pluginWatcher?.Dispose();
@@ -143,7 +179,7 @@ internal static class RunCommand
         }
     }
 
-    private static async Task WaitAsync(GraphSession session, bool stats, CancellationToken token)
+    private static async Task WaitAsync(GraphSession session, StatsMode stats, LevelListener? levels, LiveConsole? live, Stopwatch wall, CancellationToken token)
     {
         while (!session.Completion.IsCompleted && !token.IsCancellationRequested)
         {
@@ -159,9 +195,9 @@ internal static class RunCommand
                 return;
             }
 
-            if (stats && session.HasGraph)
+            if (levels is not null && session.HasGraph)
             {
-                PrintStats(session.Current);
+                Report(session.Current, stats, levels.Collect(wall.Elapsed.TotalSeconds), live);
             }
         }
     }
@@ -193,35 +229,26 @@ internal static class RunCommand
         });
     }
 
-    private static void PrintStats(GraphRuntime runtime)
+    private static void Report(GraphRuntime runtime, StatsMode stats, IReadOnlyList<(string, int, LevelListener.Level)> levels, LiveConsole? live)
     {
-        // pw-top style: one line for the domain, one per node.
-        var inv = CultureInfo.InvariantCulture;
-        double period = runtime.PeriodMicroseconds;
-        Console.Error.WriteLine(string.Create(inv,
-            $"{runtime.FramesProcessed / runtime.SampleRate,9:F1}s  QUANT {runtime.BlockFrames}  RATE {runtime.SampleRate}  BUSY {runtime.LastCycleMicroseconds,7:F1}us  " +
-            $"LOAD {100 * runtime.LastCycleMicroseconds / period,5:F1}%  MAX {runtime.MaxCycleMicroseconds,7:F1}us  XRUN {runtime.Xruns}  ERR {runtime.Faults}"));
-        if (runtime.Domains.Count > 1)
+        switch (stats)
         {
-            foreach (DomainRunner d in runtime.Domains.Where(d => d.Domain.Nodes.Count > 0))
-            {
-                Console.Error.WriteLine(string.Create(inv,
-                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  RATE {d.SampleRate}  {d.FramesProcessed / d.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  XRUN {d.Xruns}"));
-            }
+            case StatsMode.Json:
+                Console.Out.WriteLine(StatsReport.Json(runtime, levels));
+                Console.Out.Flush();
+                break;
+            case StatsMode.Live:
+                List<string> lines = StatsReport.Lines(runtime, levels, unicode: Console.OutputEncoding.CodePage == 65001);
+                lines.AddRange(StatsReport.Legend);
+                live!.Show(lines);
+                break;
+            default:
+                foreach (string line in StatsReport.Lines(runtime, levels, unicode: false))
+                {
+                    Console.Error.WriteLine(line);
+                }
 
-            foreach (BridgeLink b in runtime.Bridges)
-            {
-                Console.Error.WriteLine(string.Create(inv,
-                    $"  bridge {b.Name,-22} FILL {b.Bridge.FillFrames,7:F1}/{b.Bridge.LatencyFrames}  RATIO {b.Bridge.RatioPpm,8:F2}ppm  UNDER {b.Bridge.Underflows}  OVER {b.Bridge.Overflows}"));
-            }
-        }
-
-        long cycles = Math.Max(1, runtime.Cycles);
-        foreach (NodeSlot slot in runtime.Slots)
-        {
-            double us = slot.ProcessTicks * 1e6 / Stopwatch.Frequency / cycles;
-            Console.Error.WriteLine(string.Create(inv,
-                $"    {slot.Id,-16} {slot.Node.Type.Name,-16} BUSY {us,7:F2}us  {100 * us / period,5:F1}%  {(slot.IsMuted ? "MUTED (faulted)" : "")}"));
+                break;
         }
     }
 }

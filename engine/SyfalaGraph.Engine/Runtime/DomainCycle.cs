@@ -37,6 +37,7 @@ internal sealed class DomainCycle : IGraphCycle
     private long _xruns;
     private long _lastTicks;
     private long _maxTicks;
+    private long _overPeriod;
     private long _totalTicks;
     private long _allocatedAtWarmUp = -1;
     private long _allocatedLast;
@@ -78,6 +79,12 @@ internal sealed class DomainCycle : IGraphCycle
     public long LastCycleTicks => Volatile.Read(ref _lastTicks);
 
     public long MaxCycleTicks => Volatile.Read(ref _maxTicks);
+
+    /// <summary>
+    /// Blocks after warm-up whose processing took longer than their own duration (frames / sample rate). One such block
+    /// is not an xrun: the next block's slack absorbs it; a driver reports an xrun only when it misses its deadline.
+    /// </summary>
+    public long BlocksOverPeriod => Volatile.Read(ref _overPeriod);
 
     /// <summary>Processing time of the blocks after warm-up, in Stopwatch ticks.</summary>
     public long TotalCycleTicks => Volatile.Read(ref _totalTicks);
@@ -200,6 +207,11 @@ internal sealed class DomainCycle : IGraphCycle
             if (ticks > _maxTicks)
             {
                 Volatile.Write(ref _maxTicks, ticks);
+            }
+
+            if (ticks * _sampleRate > frames * (double)Stopwatch.Frequency)
+            {
+                Volatile.Write(ref _overPeriod, _overPeriod + 1);
             }
         }
 

@@ -47,6 +47,9 @@ public sealed class DomainRunner
     /// <summary>Longest block after warm-up, microseconds.</summary>
     public double MaxCycleMicroseconds => Cycle.MaxCycleTicks * 1e6 / System.Diagnostics.Stopwatch.Frequency;
 
+    /// <summary>Blocks after warm-up that took longer to process than they last (see <see cref="DomainCycle.BlocksOverPeriod"/>).</summary>
+    public long BlocksOverPeriod => Cycle.BlocksOverPeriod;
+
     internal IDriverNode Driver { get; }
 
     /// <summary>True when the engine's own clock (offline, realtime) drives it, so the engine owns the driver.</summary>

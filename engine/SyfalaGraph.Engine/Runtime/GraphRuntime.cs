@@ -129,6 +129,12 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Longest block processing after warm-up, in microseconds.</summary>
     public double MaxCycleMicroseconds => _cycle.MaxCycleTicks * 1e6 / Stopwatch.Frequency;
 
+    /// <summary>
+    /// Blocks of the main domain, after warm-up, that took longer to process than they last (frames / sample rate). Not
+    /// xruns by themselves: the next block's slack absorbs one; the driver counts an xrun when it misses a deadline.
+    /// </summary>
+    public long BlocksOverPeriod => _cycle.BlocksOverPeriod;
+
     /// <summary>Average block processing time after warm-up (the first <see cref="DomainCycle.WarmUpBlocks"/> blocks excluded, as for the max), in microseconds.</summary>
     public double MeanCycleMicroseconds => _cycle.Cycles <= DomainCycle.WarmUpBlocks ? 0 : _cycle.TotalCycleTicks * 1e6 / Stopwatch.Frequency / (_cycle.Cycles - DomainCycle.WarmUpBlocks);
 
