@@ -36,13 +36,15 @@ public class WatchTests
         int exitCode = run.StopWith("TERM");
         string log = run.Log;
         Assert.True(exitCode == 0, log);
-        Assert.True(log.Contains("reload: +0 node(s), ~1 params live", StringComparison.Ordinal), log);
+        Assert.True(log.Contains("reload: ~gain_db on gain (applied in", StringComparison.Ordinal), log);
         Assert.True(log.Contains("g.yaml:11:1: YAML syntax error", StringComparison.Ordinal), log);
         Assert.True(log.Contains("the running graph is unchanged", StringComparison.Ordinal), log);
-        Assert.True(log.Contains("reload: +1 node(s)", StringComparison.Ordinal), log);
+        Assert.True(log.Contains("reload: +node level (meter), +link gain.out -> level.in (applied in", StringComparison.Ordinal), log);
 
-        Assert.True(log.Contains("reload: +2 node(s)", StringComparison.Ordinal), log); // tone2 and the mixer
-        Assert.True(log.Contains("-2 node(s)", StringComparison.Ordinal), log);          // and gone again
+        Assert.True(log.Contains("reload: +node tone2 (tone), +node mixer (mix), +link gain.out -> mixer.in0, +link tone2.out -> mixer.in1, "
+            + "+link mixer.out -> out.in, -link gain.out -> out.in (applied in", StringComparison.Ordinal), log);
+        Assert.True(log.Contains("reload: -node tone2, -node mixer, +link gain.out -> out.in, -link gain.out -> mixer.in0, -link mixer.out -> out.in, "
+            + "-link tone2.out -> mixer.in1 (applied in", StringComparison.Ordinal), log); // and gone again
 
         (float[] s, int channels, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
         Assert.Equal(1, channels);

@@ -20,7 +20,8 @@ public sealed record NodeDefinition(string Id, string Type, YNode? Params, Sourc
     /// </summary>
     public string ParamsFingerprint => Fingerprint(Params);
 
-    private static string Fingerprint(YNode? node) => node switch
+    /// <summary>The canonical text of one YAML value, as <see cref="ParamsFingerprint"/> builds it.</summary>
+    internal static string Fingerprint(YNode? node) => node switch
     {
         null => "",
         YScalar s when s.IsNull => "~",

@@ -6,6 +6,7 @@ using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Engine.Graph;
 using SyfalaGraph.Engine.Validation;
+using SyfalaGraph.Engine.Yaml;
 
 namespace SyfalaGraph.Engine.Runtime;
 
@@ -73,6 +74,7 @@ public sealed partial class GraphRuntime
             var fresh = new List<AudioNode>();
             var kept = new HashSet<AudioNode>();
             int live = 0, recreated = 0, added = 0;
+            var changes = new List<string>();
             try
             {
                 foreach (ResolvedNode node in next.Nodes)
@@ -93,6 +95,7 @@ public sealed partial class GraphRuntime
                             instances.Add(prev.Instance);
                             kept.Add(prev.Instance);
                             live++;
+                            changes.Add($"~{ChangedParameters(prev.Node.Definition, node.Definition)} on {node.Id}");
                             continue;
                         }
 
@@ -102,14 +105,19 @@ public sealed partial class GraphRuntime
                         }
 
                         recreated++;
+                        changes.Add($"*{node.Id} recreated (~{ChangedParameters(prev.Node.Definition, node.Definition)})");
                     }
-                    else if (oldById.ContainsKey(node.Id))
+                    else if (oldById.TryGetValue(node.Id, out NodeSlot? replaced))
                     {
                         recreated++;
+                        ResolvedNode was = replaced.Node;
+                        changes.Add($"*{node.Id} recreated ({(was.Type.Name != node.Type.Name ? $"type {was.Type.Name} -> {node.Type.Name}"
+                            : !SameShape(was, node) ? "ports changed" : $"clock domain {Graph.DomainOf(was).Name} -> {next.DomainOf(node).Name}")})");
                     }
                     else
                     {
                         added++;
+                        changes.Add($"+node {node.Id} ({node.Type.Name})");
                     }
 
                     AudioNode instance = Construct(node, _services);
@@ -175,9 +183,13 @@ public sealed partial class GraphRuntime
                 StopAndDispose(o.Instance, $"node '{o.Id}' after reload");
             }
 
+            changes.AddRange(old.Where(o => !next.Nodes.Any(n => n.Id == o.Id)).Select(o => $"-node {o.Id}"));
             HashSet<string> newLinks = LinkKeys(next);
+            string[] linked = next.Links.Select(l => l.Definition.ToString()).Where(l => !oldLinks.Contains(l)).ToArray();
+            changes.AddRange(linked.Select(l => "+link " + l));
+            changes.AddRange(oldLinks.Where(l => !newLinks.Contains(l)).Order(StringComparer.Ordinal).Select(l => "-link " + l));
             var summary = new ReloadSummary(added, removed, live, recreated,
-                newLinks.Except(oldLinks).Count() + oldLinks.Except(newLinks).Count(), watch.Elapsed);
+                newLinks.Except(oldLinks).Count() + oldLinks.Except(newLinks).Count(), watch.Elapsed, changes);
             Interlocked.Increment(ref _reloads);
             Interlocked.Exchange(ref _lastReloadTicks, summary.Elapsed.Ticks);
             Reloaded?.Invoke(summary);
@@ -326,6 +338,19 @@ public sealed partial class GraphRuntime
                 _logger.LogDebug("disposing a warm-up instance of {Type} failed: {Message}", slot.Node.Type.Name, ex.Message);
             }
         }
+    }
+
+    /// <summary>The <c>params:</c> keys whose values differ between two versions of a node (added, removed or changed), comma-separated.</summary>
+    private static string ChangedParameters(NodeDefinition before, NodeDefinition after)
+    {
+        static Dictionary<string, string> Entries(NodeDefinition d) => d.Params is YMapping m
+            ? m.Entries.ToDictionary(e => e.Key.Value, e => NodeDefinition.Fingerprint(e.Value), StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+
+        Dictionary<string, string> a = Entries(before), b = Entries(after);
+        string[] keys = a.Keys.Union(b.Keys).Where(k => !a.TryGetValue(k, out string? x) || !b.TryGetValue(k, out string? y) || x != y)
+            .Order(StringComparer.Ordinal).ToArray();
+        return keys.Length == 0 ? "params" : string.Join(", ", keys);
     }
 
     private static HashSet<string> LinkKeys(ValidatedGraph graph) => graph.Links.Select(l => l.Definition.ToString()).ToHashSet(StringComparer.Ordinal);

@@ -20,6 +20,20 @@ public class ReloadTests
         """;
 
     [Fact]
+    public async Task A_recreated_node_is_named_with_the_reason()
+    {
+        using var rt = GraphRuntime.Create(TestGraphs.Load(Base), TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 60 });
+        rt.Start();
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        ReloadSummary summary = rt.Apply(TestGraphs.Load(Base.Replace("gain: { type: gain, params: { gain_db: 0 } }", "gain: { type: meter }", StringComparison.Ordinal)));
+        rt.Stop();
+
+        Assert.Equal(["*gain recreated (type gain -> meter)"], summary.Changes);
+        Assert.StartsWith("*gain recreated (type gain -> meter) (applied in ", summary.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Apply_keeps_unchanged_nodes_phase_continuous_takes_params_live_and_disposes_removed_nodes()
     {
         using var rt = GraphRuntime.Create(TestGraphs.Load(Base), TestGraphs.Services(), new RuntimeOptions { DurationSeconds = 60 });
@@ -33,11 +47,13 @@ public class ReloadTests
             .Replace("  cap:  { type: test.capture }", "  cap:  { type: test.capture }\n  level: { type: meter }", StringComparison.Ordinal)
             + "\n  - gain.out -> level.in\n"));
         Assert.Equal((1, 1, 0, 0, 1), (first.Added, first.UpdatedLive, first.Recreated, first.Removed, first.LinksChanged));
+        Assert.Equal(["~gain_db on gain", "+node level (meter)", "+link gain.out -> level.in"], first.Changes);
         var meter = rt.GetNode("level");
         await Task.Delay(200, TestContext.Current.CancellationToken);
 
         ReloadSummary second = rt.Apply(TestGraphs.Load(Base.Replace("gain_db: 0", "gain_db: -6", StringComparison.Ordinal)));
         Assert.Equal((0, 0, 1), (second.Added, second.UpdatedLive, second.Removed));
+        Assert.Equal(["-node level", "-link gain.out -> level.in"], second.Changes);
         await Task.Delay(200, TestContext.Current.CancellationToken);
         rt.Stop();
 
