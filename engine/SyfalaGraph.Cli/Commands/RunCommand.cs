@@ -22,7 +22,10 @@ internal static class RunCommand
         Argument<string> graph = CommonOptions.Graph();
         Option<string?> plugins = CommonOptions.Plugins();
         Option<bool> verbose = CommonOptions.Verbose();
-        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds of audio" };
+        var duration = new Option<double?>("--duration")
+        {
+            Description = "Stop after this many seconds: of wall-clock time since run started for a real-time graph (a --watch restart does not start it again), of audio for an offline render",
+        };
         var stats = new Option<bool>("--stats")
         {
             Description = "Show a status table every second, like pw-top (cycle load, longest block, xruns, faults, per-node time, meter levels): redrawn in place on a terminal, plain lines when stderr is not one",

@@ -26,8 +26,10 @@ public sealed class GraphSession : IDisposable
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+    private readonly Stopwatch _sinceCreated = Stopwatch.StartNew();
     private GraphRuntime? _current;
     private long _restarts;
+    private double _offlineSecondsBefore; // audio rendered by the offline runtimes a restart replaced
 
     /// <summary>Wraps a started runtime, or none yet (the first valid version given to <see cref="Apply"/> starts).</summary>
     /// <param name="runtime">The running graph (the session owns it from now on), or null for a pending session.</param>
@@ -99,7 +101,7 @@ public sealed class GraphSession : IDisposable
     private void StartFirst(ValidatedGraph graph)
     {
         var watch = Stopwatch.StartNew();
-        GraphRuntime fresh = GraphRuntime.Create(graph, _services, _options);
+        GraphRuntime fresh = GraphRuntime.Create(graph, _services, RemainingOptions(graph));
         try
         {
             fresh.Start();
@@ -119,7 +121,12 @@ public sealed class GraphSession : IDisposable
     {
         string what = Describe(old.Graph.Settings, next.Settings) ?? reason;
         var watch = Stopwatch.StartNew();
-        GraphRuntime fresh = GraphRuntime.Create(next, _services, _options); // throws: the old graph plays on
+        if (old.Graph.Settings.Clock == ClockKind.Offline)
+        {
+            _offlineSecondsBefore += old.FramesProcessed / old.SampleRate;
+        }
+
+        GraphRuntime fresh = GraphRuntime.Create(next, _services, RemainingOptions(next)); // throws: the old graph plays on
         old.Stop();
         long gapStart = watch.ElapsedTicks;
         try
@@ -140,6 +147,23 @@ public sealed class GraphSession : IDisposable
         Interlocked.Increment(ref _restarts);
         _logger.LogWarning("restart: {What}: the graph restarted in {Total:F1} ms ({Gap:F1} ms between the old graph stopping and the new one starting)",
             what, watch.Elapsed.TotalMilliseconds, gapMs);
+    }
+
+    /// <summary>
+    /// The options for a runtime that starts now: <see cref="RuntimeOptions.DurationSeconds"/> is what is left of it, so
+    /// that a restart or a late first start does not begin it again. For a real-time graph it counts wall-clock time
+    /// since the session was created (since <c>run</c> started); for an offline render, the audio already rendered.
+    /// </summary>
+    private RuntimeOptions RemainingOptions(ValidatedGraph graph)
+    {
+        if (_options.DurationSeconds is not double total)
+        {
+            return _options;
+        }
+
+        double spent = graph.Settings.Clock == ClockKind.Offline ? _offlineSecondsBefore : _sinceCreated.Elapsed.TotalSeconds;
+        // At least one frame: a runtime of zero length would be one without a limit.
+        return _options with { DurationSeconds = Math.Max(total - spent, 1.0 / (graph.Settings.SampleRate ?? 48_000)) };
     }
 
     private void Follow(GraphRuntime runtime) => runtime.Completion.ContinueWith(_ =>

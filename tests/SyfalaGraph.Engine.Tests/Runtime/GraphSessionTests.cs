@@ -45,6 +45,25 @@ public class GraphSessionTests
     }
 
     [Fact]
+    public async Task A_restart_does_not_start_the_duration_again()
+    {
+        using var services = TestGraphs.Services();
+        var options = new RuntimeOptions { DurationSeconds = 1.5 };
+        var runtime = GraphRuntime.Create(TestGraphs.Load(Graph(48000, 64)), services, options);
+        runtime.Start();
+        using var session = new GraphSession(runtime, services, options, NullLogger.Instance);
+        await Task.Delay(800, TestContext.Current.CancellationToken);
+
+        Assert.Null(session.Apply(TestGraphs.Load(Graph(48000, 128))));
+        await session.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        // At least 0.8 s of the 1.5 s had passed at the restart: the new graph plays what is left, at most 0.7 s.
+        GraphRuntime restarted = session.Current;
+        Assert.NotSame(runtime, restarted);
+        Assert.InRange(restarted.FramesProcessed, 1, (long)(0.7 * 48000));
+    }
+
+    [Fact]
     public async Task A_restart_whose_new_graph_cannot_be_built_leaves_the_old_one_playing()
     {
         using var services = TestGraphs.Services();
