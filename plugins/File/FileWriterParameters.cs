@@ -65,6 +65,31 @@ public sealed record FileWriterParameters : NodeParameters
         return CheckWritable(Path) is { } problem ? [new ParameterError("path", problem)] : [];
     }
 
+    /// <summary>
+    /// Checks the encoding against the stream: libsndfile must create this container and subtype at the domain's sample
+    /// rate with as many channels as are linked in (<see cref="SoundFileFormats.Refusal"/>: <c>sf_format_check</c> and a
+    /// trial open of a scratch file), so that `validate` refuses Opus at 44.1 kHz or FLAC with 9 channels instead of
+    /// `run` failing after it created an empty file. Errors that <see cref="Validate"/> reports are not repeated. Audio
+    /// thread: no (file I/O).
+    /// </summary>
+    public override IEnumerable<ParameterError> ValidateStream(StreamContext stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (string.IsNullOrEmpty(Path) || stream.InputChannels.Count == 0 || !TryResolveFormat(out int sfFormat, out AudioFileSubtype subtype, out _))
+        {
+            return [];
+        }
+
+        int rate = (int)Math.Round(stream.SampleRate);
+        int channels = stream.InputChannels[0];
+        int container = sfFormat & SndFile.SF_FORMAT_TYPEMASK;
+        string format = SoundFileFormats.Name(Enum.GetValues<AudioFileFormat>().First(f => SoundFileFormats.ContainerCode(f) == container));
+        return SoundFileFormats.Refusal(sfFormat, rate, channels) is { } why
+            ? [new ParameterError(Subtype is null ? (Format is null ? "path" : "format") : "subtype",
+                $"{format} {SoundFileFormats.Name(subtype)} cannot be written at {rate} Hz with {channels} channel(s): {why}")]
+            : [];
+    }
+
     /// <summary>Why a file cannot be created at <paramref name="path"/> (missing folders would be created), or null when it can.</summary>
     internal static string? CheckWritable(string path)
     {

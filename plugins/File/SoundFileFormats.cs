@@ -77,6 +77,43 @@ internal static class SoundFileFormats
         return SndFile.FormatCheck(&info) != 0;
     }
 
+    /// <summary>
+    /// Whether libsndfile creates a file of <paramref name="format"/> at <paramref name="sampleRate"/> Hz with
+    /// <paramref name="channels"/> channels: <c>sf_format_check</c>, then — because that check accepts what the
+    /// encoders refuse later (Ogg Opus at 44.1 kHz passes it, and <c>sf_open</c> then fails with "Opus only supports
+    /// sample rates of 8000, 12000, 16000, 24000, and 48000") — a trial <c>sf_open</c> of a scratch file in the temp
+    /// folder, closed and deleted at once. Returns null when it can, else libsndfile's reason. libsndfile must be
+    /// loaded. Audio thread: no (file I/O).
+    /// </summary>
+    public static unsafe string? Refusal(int format, int sampleRate, int channels)
+    {
+        if (!Check(format, sampleRate, channels))
+        {
+            return "libsndfile refuses this combination (sf_format_check)";
+        }
+
+        string scratch = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"syfala-graph-format-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            SfInfo info = default;
+            info.Format = format;
+            info.SampleRate = sampleRate;
+            info.Channels = channels;
+            nint handle = SndFile.Open(scratch, SndFile.SFM_WRITE, &info);
+            if (handle == 0)
+            {
+                return SndFile.ErrorText(0);
+            }
+
+            SndFile.Close(handle);
+            return null;
+        }
+        finally
+        {
+            System.IO.File.Delete(scratch);
+        }
+    }
+
     /// <summary>The subtypes libsndfile accepts in <paramref name="format"/> (YAML names, comma separated). libsndfile must be loaded.</summary>
     public static string ValidSubtypeNames(AudioFileFormat format)
     {

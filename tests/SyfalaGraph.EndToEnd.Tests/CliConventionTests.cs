@@ -64,4 +64,30 @@ public class CliConventionTests
         Cli.Result debug = Cli.Run(dir, "--log-level", "debug", "run", "g.yaml");
         Assert.Contains("dbug:", debug.StdErr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Run_refuses_a_writer_whose_format_cannot_take_its_driver_domains_rate_before_creating_anything()
+    {
+        // The domain's rate comes from its driver, so validate cannot know it; run checks it before preparing any node.
+        string dir = RepoPaths.NewTempDir("stream-check");
+        File.WriteAllText(Path.Combine(dir, "g.yaml"), """
+            version: 1
+            settings: { clock: card, sample_rate: auto }
+            nodes:
+              card: { type: realtime.clock, params: { sample_rate: 44100 } }
+              beep: { type: tone, params: { duration_s: 0.5, channels: 2 } }
+              out:  { type: file.writer, params: { path: out.opus } }
+            links:
+              - beep.out -> out.in
+            """);
+
+        Cli.Result validate = Cli.Run(dir, "validate", "g.yaml");
+        Cli.Result run = Cli.Run(dir, "run", "g.yaml");
+
+        Assert.True(validate.ExitCode == 0, validate.StdErr);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("g.yaml:6:40: path: ogg opus cannot be written at 44100 Hz with 2 channel(s): Opus only supports sample rates of 8000, 12000, 16000, 24000, and 48000",
+            run.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "out.opus")), "a file was created");
+    }
 }

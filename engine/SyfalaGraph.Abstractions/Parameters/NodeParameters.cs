@@ -32,6 +32,16 @@ public abstract record NodeParameters
     public virtual IEnumerable<ParameterError> Validate() => [];
 
     /// <summary>
+    /// Checks that need the stream as well as the values (a file format that refuses this sample rate or this many
+    /// channels). Called by <c>validate</c> for nodes whose domain's rate the graph file fixes (the engine's own clocks),
+    /// and again by <c>run</c> for every node once the drivers have said their rates, before any node is prepared: a
+    /// graph that would fail there is refused with positions and nothing is created. Errors are positioned as those of
+    /// <see cref="Validate"/>. None by default. Audio thread: no.
+    /// </summary>
+    /// <param name="stream">The node's sample rate and channel counts.</param>
+    public virtual IEnumerable<ParameterError> ValidateStream(StreamContext stream) => [];
+
+    /// <summary>
     /// For a node type that can drive a clock domain (implements <c>IDriverNode</c>): whether a node with these
     /// values does. True by default; a transport that drives only when asked (<c>drive: true</c>) returns its
     /// parameter. A node that does not drive runs in another driver's domain like any node, and the engine never

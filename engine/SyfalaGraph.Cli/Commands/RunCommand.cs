@@ -121,6 +121,10 @@ internal static class RunCommand
             logger.LogError("{Message}", ex.Message);
             return ExitCodes.RuntimeFailure;
         }
+        catch (GraphException ex)
+        {
+            return GraphErrors.Report(ex); // a node refuses the rate a driver gave its domain: nothing was created
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Not a node's guarded step: plugin code the engine calls elsewhere (or an engine bug), reported in full.

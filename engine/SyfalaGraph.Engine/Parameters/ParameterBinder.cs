@@ -51,9 +51,22 @@ public static class ParameterBinder
             return null;
         }
 
+        Report(parameters.Validate, node, fallback, errors);
+        return errors.Count > before ? null : parameters;
+    }
+
+    /// <summary>
+    /// Runs a node's check (<see cref="NodeParameters.Validate"/> or <see cref="NodeParameters.ValidateStream"/>) and adds
+    /// each <see cref="ParameterError"/> at the key it names in <paramref name="node"/> (its <c>params:</c> map), else at the
+    /// map, else at <paramref name="fallback"/>. A check that throws (plugin code) is one error, not a crash.
+    /// </summary>
+    public static void Report(Func<IEnumerable<ParameterError>> check, YNode? node, SourcePosition fallback, List<GraphError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        ArgumentNullException.ThrowIfNull(errors);
         try
         {
-            foreach (ParameterError e in parameters.Validate())
+            foreach (ParameterError e in check())
             {
                 SourcePosition pos = e.Parameter is not null && node is YMapping map && map.GetKey(e.Parameter) is { } key
                     ? key.Position
@@ -65,8 +78,6 @@ public static class ParameterBinder
         {
             errors.Add(new GraphError(node?.Position ?? fallback, "parameter validation failed: " + ex.Message));
         }
-
-        return errors.Count > before ? null : parameters;
     }
 
     /// <summary>The element type of an array, <see cref="IReadOnlyList{T}"/>, <see cref="IList{T}"/> or <see cref="List{T}"/>; null otherwise.</summary>

@@ -48,6 +48,7 @@ public sealed partial class GraphRuntime
     /// <returns>What changed.</returns>
     /// <exception cref="NotSupportedException">The sample rate, block size or clock changed (the domain must restart).</exception>
     /// <exception cref="GraphRuntimeException">A new node could not be built; the running graph is left untouched.</exception>
+    /// <exception cref="GraphException">A node refuses its domain's rate or channel counts (<c>ValidateStream</c>); the running graph is left untouched.</exception>
     public ReloadSummary Apply(ValidatedGraph next)
     {
         lock (_reloadGate)
@@ -67,6 +68,13 @@ public sealed partial class GraphRuntime
             bool offline = Graph.Settings.Clock == ClockKind.Offline;
             int[] blocks = _domains.Select(d => d.BlockFrames).ToArray();
             double[] rates = _domains.Select(d => d.SampleRate).ToArray();
+            var streamErrors = new List<GraphError>();
+            GraphValidator.CheckStreams(next.Nodes, n => rates[next.NodeDomains[n.Index]], streamErrors);
+            if (streamErrors.Count > 0)
+            {
+                throw new GraphException(streamErrors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList());
+            }
+
             HashSet<string> oldLinks = LinkKeys(Graph);
             NodeSlot[] old = Slots.ToArray();
             var oldById = old.ToDictionary(s => s.Id, StringComparer.Ordinal);

@@ -8,6 +8,7 @@ using SyfalaGraph.Dsp.Clocking;
 using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Abstractions.Events;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Abstractions.Parameters;
 using SyfalaGraph.Engine.Clocks;
 using SyfalaGraph.Engine.Graph;
 using SyfalaGraph.Engine.Metrics;
@@ -156,6 +157,7 @@ public sealed partial class GraphRuntime : IDisposable
     /// allocates and wires buffers, and calls Prepare. Nothing runs until <see cref="Start"/>. Audio thread: no.
     /// </summary>
     /// <exception cref="GraphRuntimeException">A node could not be constructed or prepared, or a driver imposes settings the graph contradicts.</exception>
+    /// <exception cref="GraphException">A node's <see cref="NodeParameters.ValidateStream"/> refuses its domain's rate or its channel counts.</exception>
     public static GraphRuntime Create(ValidatedGraph graph, IServiceProvider services, RuntimeOptions? options = null)
     {
         options ??= new RuntimeOptions();
@@ -172,6 +174,14 @@ public sealed partial class GraphRuntime : IDisposable
             GraphSettings s = graph.Settings;
             bool offline = s.Clock == ClockKind.Offline;
             double[] rates = ResolveRates(graph, instances, logger);
+            // What validate could not know (a driver's rate), checked before anything is prepared: no file or socket opened.
+            var streamErrors = new List<GraphError>();
+            GraphValidator.CheckStreams(graph.Nodes, n => rates[graph.NodeDomains[n.Index]], streamErrors);
+            if (streamErrors.Count > 0)
+            {
+                throw new GraphException(streamErrors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList());
+            }
+
             int[] blocks = graph.Domains.Select(d => ResolveBlock(s, d.Driver is int i ? (IDriverNode)instances[i] : null)).ToArray();
             VirtualTimeline? timeline = CreateTimeline(graph, instances);
             BridgeLink[] bridges = BuildBridges(graph, rates, blocks, timeline ?? TimeProvider.System, []);

@@ -182,7 +182,35 @@ public static class GraphValidator
         }
 
         var domains = assigned.Value.Domains.Select((d, i) => new ClockDomain(i, d.Name, d.Driver, members[i], steps[i])).ToList();
+        // The rate of a domain the engine's own clock drives is the graph's: settings.sample_rate, or the default when
+        // no driver in the graph could prefer another. A driver's domain gets its rate from the device (checked by run).
+        double? engineRate = doc.Settings.SampleRate ?? (final.Any(n => n.IsDriver) ? null : GraphSettings.DefaultSampleRate);
+        if (engineRate is double rate)
+        {
+            CheckStreams(final.Where(n => domains[domainOf[n.Index]].Driver is null), _ => rate, errors);
+            if (errors.Count > before)
+            {
+                return null;
+            }
+        }
+
         return new ValidatedGraph(doc, final, resolvedLinks, order, domains, domainOf);
+    }
+
+    /// <summary>
+    /// Runs <see cref="NodeParameters.ValidateStream"/> of <paramref name="nodes"/> at their domain's rate and resolved
+    /// channel counts, adding each error at the parameter it names. Used by <see cref="Validate"/> where the rate is in
+    /// the file, and by the runtime once the drivers have given theirs.
+    /// </summary>
+    public static void CheckStreams(IEnumerable<ResolvedNode> nodes, Func<ResolvedNode, double> rateOf, List<GraphError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(rateOf);
+        foreach (ResolvedNode n in nodes)
+        {
+            var stream = new StreamContext(rateOf(n), n.Inputs.Select(p => p.Channels).ToArray(), n.Outputs.Select(p => p.Channels).ToArray());
+            ParameterBinder.Report(() => n.Parameters.ValidateStream(stream), n.Definition.Params, n.Definition.TypePosition, errors);
+        }
     }
 
     private static (NodeParameters?, NodeTypeDescriptor?, PortLayout?) ResolveNodeType(NodeDefinition def, GraphDocument doc, NodeTypeRegistry registry, List<GraphError> errors)
