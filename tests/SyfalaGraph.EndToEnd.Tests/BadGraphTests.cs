@@ -40,6 +40,23 @@ public class BadGraphTests
         Assert.All(lines.SkipLast(1), l => Assert.StartsWith(file + ":", l, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Validate_json_gives_the_same_errors_with_file_line_and_column(string file, string expected)
+    {
+        Cli.Result text = Cli.Run(Folder, "validate", file);
+        Cli.Result r = Cli.Run(Folder, "validate", file, "--json");
+
+        Assert.Equal(2, r.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.StdOut);
+        Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+        string[] errors = doc.RootElement.GetProperty("errors").EnumerateArray()
+            .Select(e => $"{e.GetProperty("file").GetString()}:{e.GetProperty("line").GetInt32()}:{e.GetProperty("column").GetInt32()}: {e.GetProperty("message").GetString()}")
+            .ToArray();
+        Assert.Contains(errors, e => e.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Equal(text.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipLast(1), errors); // the same list, in the same order
+    }
+
     [Fact]
     public void An_offline_graph_that_never_ends_is_refused_by_run_and_valid_with_a_duration()
     {
