@@ -287,7 +287,11 @@ public static class ParameterBinder
 
         if (scalar.Quoted)
         {
-            errors.Add(new GraphError(node.Position, $"{name}: expected {ParameterDescriptor.TypeName(target)}, got the string \"{text}\" (remove the quotes)"));
+            // The quotes are the fault only when the text without them is of the right type ("48000", not "1k").
+            bool unquotedFits = target == typeof(bool)
+                ? text is "true" or "True" or "TRUE" or "false" or "False" or "FALSE"
+                : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+            errors.Add(new GraphError(node.Position, $"{name}: expected {ParameterDescriptor.TypeName(target)}, got the string \"{text}\"{(unquotedFits ? " (remove the quotes)" : "")}"));
             return false;
         }
 

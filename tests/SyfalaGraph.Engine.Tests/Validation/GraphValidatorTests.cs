@@ -53,6 +53,22 @@ public class GraphValidatorTests
         Assert.Equal([new ScheduleEntry(0, false), new ScheduleEntry(1, false), new ScheduleEntry(0, true)], g.Order);
     }
 
+    [Theory]
+    [InlineData("\"-6\"", "gain_db: expected number, got the string \"-6\" (remove the quotes)")]
+    [InlineData("\"1k\"", "gain_db: expected number, got the string \"1k\"")]
+    public void A_quoted_number_is_told_to_lose_its_quotes_only_when_it_is_a_number_without_them(string value, string expected)
+    {
+        GraphError e = Assert.Single(TestGraphs.Errors($$"""
+            version: 1
+            nodes:
+              src: { type: test.counter }
+              g:   { type: gain, params: { gain_db: {{value}} } }
+            links:
+              - src.out -> g.in
+            """));
+        Assert.Equal(expected, e.Message);
+    }
+
     [Fact]
     public void Cycle_is_reported_with_the_nodes_on_it()
     {
