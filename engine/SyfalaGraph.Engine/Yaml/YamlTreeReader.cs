@@ -204,6 +204,20 @@ public static class YamlTreeReader
 
     private static SourcePosition Pos(Mark mark, string file) => new(file, (int)mark.Line, (int)mark.Column);
 
+    // What YamlDotNet says (a part of its message) and what it means to the author of a graph file.
+    private static readonly (string Says, string Means)[] Explanations =
+    [
+        ("did not find expected key", "this line is not indented like the keys above it: the keys of one mapping start in the same column (count the spaces)"),
+        ("did not find expected '-' indicator", "this line is not indented like the list items ('- ') above it, or a key follows a list at the same indentation"),
+        ("did not find expected ',' or '}'", "a ',' or the closing '}' is missing before this point: the items of a { … } mapping are separated by commas"),
+        ("did not find expected ',' or ']'", "a ',' or the closing ']' is missing before this point: the items of a [ … ] list are separated by commas"),
+        ("found invalid mapping", "a ': ' inside a value starts a mapping where none can be: put the mapping on its own indented lines or in { }, or quote the value"),
+        ("Mapping values are not allowed in this context", "a ':' here would start a mapping where none can be: check the indentation and brackets, or quote the value"),
+        ("found unexpected end of stream", "the file ends inside a quoted value: a closing quote is missing"),
+        ("found unknown escape character", "unknown escape sequence in a double-quoted value: write \\\\ for a backslash, or use single quotes"),
+        ("did not find expected node content", "a value is missing here"),
+    ];
+
     /// <summary>
     /// YamlDotNet's scanner and parser messages in the words of a graph file's author, with the fix (the ones that
     /// are not listed keep their text). A tab used as indentation is reported where the tab is: YamlDotNet puts that
@@ -222,28 +236,7 @@ public static class YamlTreeReader
                 "indent it like the keys above it");
         }
 
-        string? ours = message switch
-        {
-            _ when message.Contains("did not find expected key", StringComparison.Ordinal) =>
-                "this line is not indented like the keys above it: the keys of one mapping start in the same column (count the spaces)",
-            _ when message.Contains("did not find expected '-' indicator", StringComparison.Ordinal) =>
-                "this line is not indented like the list items ('- ') above it, or a key follows a list at the same indentation",
-            _ when message.Contains("did not find expected ',' or '}'", StringComparison.Ordinal) =>
-                "a ',' or the closing '}' is missing before this point: the items of a { … } mapping are separated by commas",
-            _ when message.Contains("did not find expected ',' or ']'", StringComparison.Ordinal) =>
-                "a ',' or the closing ']' is missing before this point: the items of a [ … ] list are separated by commas",
-            _ when message.Contains("found invalid mapping", StringComparison.Ordinal) =>
-                "a ': ' inside a value starts a mapping where none can be: put the mapping on its own indented lines or in { }, or quote the value",
-            _ when message.Contains("Mapping values are not allowed in this context", StringComparison.Ordinal) =>
-                "a ':' here would start a mapping where none can be: check the indentation and brackets, or quote the value",
-            _ when message.Contains("found unexpected end of stream", StringComparison.Ordinal) =>
-                "the file ends inside a quoted value: a closing quote is missing",
-            _ when message.Contains("found unknown escape character", StringComparison.Ordinal) =>
-                "unknown escape sequence in a double-quoted value: write \\\\ for a backslash, or use single quotes",
-            _ when message.Contains("did not find expected node content", StringComparison.Ordinal) =>
-                "a value is missing here",
-            _ => null,
-        };
+        string? ours = Explanations.FirstOrDefault(e => message.Contains(e.Says, StringComparison.Ordinal)).Means;
         return (at, ours ?? message);
     }
 
