@@ -79,7 +79,7 @@ public class StatsTests
         Assert.Single(lines, l => l.StartsWith("MAX: the longest block", StringComparison.Ordinal));
         string[] main = lines.Where(l => l.Contains("QUANT 64  RATE 48000", StringComparison.Ordinal)).ToArray();
         Assert.True(main.Length >= 2, r.StdErr);
-        Assert.Matches(@"MAX +\d+\.\dus \(\d+% of 1333us\)  OVER \d+  XRUN \d+  ERR 0$", main[^1]);
+        Assert.Matches(@"MAX +\d+\.\dus \(\d+% of 1333us\)  OVER \d+  XRUN \d+  LATE \d+  ERR 0$", main[^1]);
         // Of the 30 cells for -60..0 dBFS, -15.05 dBFS RMS fills 22, the peak (-12.04) shades the 23rd and is held on the 24th.
         string bar = Assert.Single(lines.Where(l => l.TrimStart().StartsWith("level[0]", StringComparison.Ordinal)).TakeLast(1));
         Assert.Contains("-15.1 rms  -12.0 peak  [" + new string('#', 22) + "=|" + new string('.', 6) + "]  -12.0 hold", bar, StringComparison.Ordinal);

@@ -14,6 +14,14 @@ public interface IGraphCycle
     void ReportXrun();
 
     /// <summary>
+    /// Reports a block the driver ran a whole period or more after its deadline, to catch up after a late wake-up
+    /// (its audio is delayed, not dropped). Counted apart from xruns. Audio thread: yes. The default does nothing.
+    /// </summary>
+    void ReportLateBlock()
+    {
+    }
+
+    /// <summary>
     /// Warms the calling thread up (JIT, first reverse P/Invoke) before the first real period.
     /// Call it once from a new native callback thread. Audio thread: yes.
     /// </summary>

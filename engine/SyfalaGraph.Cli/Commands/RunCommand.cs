@@ -113,6 +113,7 @@ internal static class RunCommand
             if (graph is not null)
             {
                 runtime = GraphRuntime.Create(graph, host.Services, options);
+                RealtimeStart.Apply(graph.Settings, offline: graph.Settings.Clock == ClockKind.Offline && graph.Domains.Count == 1, logger);
                 runtime.Start();
             }
         }
@@ -174,10 +175,10 @@ internal static class RunCommand
             wall.Stop();
             double audioSeconds = runtime.FramesProcessed / runtime.SampleRate;
             logger.LogInformation(
-                "{How} after {Audio:F3} s of audio in {Wall:F3} s ({Factor:F1}x real time): {Cycles} blocks, {Xruns} xruns, {Faults} faults, " +
+                "{How} after {Audio:F3} s of audio in {Wall:F3} s ({Factor:F1}x real time): {Cycles} blocks, {Xruns} xruns, {Late} late blocks, {Faults} faults, " +
                 "block time mean {Mean:F1} us / max {Max:F1} us of a {Period:F0} us period, audio-thread allocations after warm-up: {Alloc} bytes in {AllocBlocks} block(s){Restarts}",
                 runtime.Failures > 0 ? "failed" : interrupted ? "stopped" : "ended", audioSeconds, wall.Elapsed.TotalSeconds, audioSeconds / Math.Max(wall.Elapsed.TotalSeconds, 1e-9),
-                runtime.Cycles, runtime.Xruns, runtime.Faults, runtime.MeanCycleMicroseconds, runtime.MaxCycleMicroseconds, runtime.PeriodMicroseconds,
+                runtime.Cycles, runtime.Xruns, runtime.LateBlocks, runtime.Faults, runtime.MeanCycleMicroseconds, runtime.MaxCycleMicroseconds, runtime.PeriodMicroseconds,
                 Math.Max(0, runtime.AudioThreadAllocatedBytes), runtime.AudioThreadAllocatingBlocks, session.Restarts == 0 ? "" : $" (figures since the last of {session.Restarts} restart(s))");
             int code = runtime.Faults > 0 || runtime.Failures > 0 ? ExitCodes.RuntimeFailure : ExitCodes.Success;
             session.Dispose();

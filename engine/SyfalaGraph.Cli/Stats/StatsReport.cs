@@ -25,7 +25,8 @@ internal static class StatsReport
     public static readonly string[] Legend =
     [
         "MAX: the longest block since start (after warm-up), as % of the period. OVER: blocks slower than real time;",
-        "one is absorbed by the next blocks' slack: XRUN grows only when the driver misses a deadline.",
+        "one is absorbed by the next blocks' slack: XRUN grows only when the driver misses a deadline. LATE: blocks a late",
+        "wake-up made the clock run back to back to catch up (none dropped).",
         "Levels in dBFS: RMS bar, peak shaded, | the peak held for 2 s.",
     ];
 
@@ -38,13 +39,13 @@ internal static class StatsReport
         lines.Add(string.Create(inv,
             $"{runtime.FramesProcessed / runtime.SampleRate,9:F1}s  QUANT {runtime.BlockFrames}  RATE {runtime.SampleRate}  BUSY {runtime.LastCycleMicroseconds,7:F1}us  " +
             $"LOAD {100 * runtime.LastCycleMicroseconds / period,5:F1}%  MAX {runtime.MaxCycleMicroseconds,7:F1}us ({100 * runtime.MaxCycleMicroseconds / period:F0}% of {period:F0}us)  " +
-            $"OVER {runtime.BlocksOverPeriod}  XRUN {runtime.Xruns}  ERR {runtime.Faults}"));
+            $"OVER {runtime.BlocksOverPeriod}  XRUN {runtime.Xruns}  LATE {runtime.LateBlocks}  ERR {runtime.Faults}"));
         if (runtime.Domains.Count > 1)
         {
             foreach (DomainRunner d in runtime.Domains.Where(d => d.Domain.Nodes.Count > 0))
             {
                 lines.Add(string.Create(inv,
-                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  RATE {d.SampleRate}  {d.FramesProcessed / d.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  OVER {d.BlocksOverPeriod}  XRUN {d.Xruns}"));
+                    $"  domain {d.Name,-14} QUANT {d.BlockFrames}  RATE {d.SampleRate}  {d.FramesProcessed / d.SampleRate,9:F1}s  MAX {d.MaxCycleMicroseconds,7:F1}us  OVER {d.BlocksOverPeriod}  XRUN {d.Xruns}  LATE {d.LateBlocks}"));
             }
 
             foreach (BridgeLink b in runtime.Bridges)
@@ -86,6 +87,7 @@ internal static class StatsReport
             w.WriteNumber("max_us", Round(runtime.MaxCycleMicroseconds));
             w.WriteNumber("blocks_over_period", runtime.BlocksOverPeriod);
             w.WriteNumber("xruns", runtime.Xruns);
+            w.WriteNumber("late_blocks", runtime.LateBlocks);
             w.WriteNumber("faults", runtime.Faults);
             w.WriteStartArray("domains");
             foreach (DomainRunner d in runtime.Domains.Where(d => d.Domain.Nodes.Count > 0))
@@ -98,6 +100,7 @@ internal static class StatsReport
                 w.WriteNumber("max_us", Round(d.MaxCycleMicroseconds));
                 w.WriteNumber("blocks_over_period", d.BlocksOverPeriod);
                 w.WriteNumber("xruns", d.Xruns);
+                w.WriteNumber("late_blocks", d.LateBlocks);
                 w.WriteEndObject();
             }
 

@@ -1,32 +1,41 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
 
 namespace SyfalaGraph.Engine.Clocks;
 
-// Design: a timer thread that runs one block per period against absolute deadlines, so timing errors do
-// not accumulate. On Linux it sleeps with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) — the same clock
-// as Stopwatch there — which wakes within tens of microseconds; elsewhere it sleeps to ~1 ms before the
-// deadline and spins the rest. A deadline missed by more than one period counts an xrun and re-anchors
-// the clock instead of running a burst of catch-up blocks. A drift (ppm) scales the period, to stand in for
-// a device whose crystal is off; on a VirtualTimeline the clock does not sleep at all: the timeline runs
-// it in simulated time.
+// Design: a timer thread that runs one block per period against absolute deadlines (anchor + n periods), so timing
+// errors do not accumulate; BlockTimer sleeps (clock_nanosleep TIMER_ABSTIME on Linux). A wake-up that comes late by
+// k periods (the thread was preempted, the machine stalled) runs the k missed blocks back to back, each counted
+// late (IGraphCycle.ReportLateBlock): the audio they carry is delayed, not dropped, and the blocks after them are on
+// time again — what a device's ring does when a callback is late but within its buffer. Only a stall longer than
+// MaxCatchUpSeconds (a suspended process, a debugger) re-anchors: its blocks are not run, and one xrun is counted.
+// A block counts late when it starts a whole period or more after its deadline; less is ordinary wake-up jitter.
+// A drift (ppm) scales the period, to stand in for a device whose crystal is off; on a VirtualTimeline the clock
+// does not sleep at all: the timeline runs it in simulated time.
+// The thread runs SCHED_FIFO at the graph's realtime_priority when permitted (RealtimeScheduling): like JACK's and
+// PipeWire's process threads, so building nodes or a busy machine does not preempt the audio. The kernel's RT
+// throttling (sched_rt_runtime_us) still bounds a runaway node. The run's start line says once whether it is granted.
 
 /// <summary>
 /// The <c>realtime</c> driver: paces blocks by a high-resolution timer at the graph's sample rate times
 /// (1 + <paramref name="driftPpm"/> × 1e-6), or in simulated time on <paramref name="timeline"/>.
 /// </summary>
-internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, ILogger logger, double driftPpm = 0, VirtualTimeline? timeline = null) : IDriverNode
+internal sealed class RealtimeClock(double sampleRate, int blockFrames, double driftPpm = 0, VirtualTimeline? timeline = null,
+    BlockTimer? timer = null) : IDriverNode
 {
-    private const int ClockMonotonic = 1;
-    private const int TimerAbsTime = 1;
+    /// <summary>Longest stall caught up by running the missed blocks back to back, seconds; a longer one re-anchors (an xrun).</summary>
+    public const double MaxCatchUpSeconds = 1.0;
+
+    private readonly BlockTimer _timer = timer ?? BlockTimer.System;
     private Thread? _thread;
     private volatile bool _stop;
 
     public double? ImposedSampleRate => null;
 
     public int? ImposedBlockFrames => null;
+
+    /// <summary>Whether the clock thread got SCHED_FIFO (set before the first block).</summary>
+    public bool HasRealtimePriority { get; private set; }
 
     public void Start(IGraphCycle cycle)
     {
@@ -53,24 +62,13 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
 
     private void Loop(IGraphCycle cycle)
     {
-        // Like JACK's and PipeWire's process threads: SCHED_FIFO, so building nodes or a busy machine does not
-        // preempt the audio. The kernel's RT throttling (sched_rt_runtime_us) still bounds a runaway node.
-        if (OperatingSystem.IsLinux())
-        {
-            var param = new SchedParam { Priority = 70 };
-            if (SchedSetScheduler(0, SchedFifo, ref param) != 0)
-            {
-                // Said once, before the first block: not on the audio path.
-                logger.LogWarning("the realtime clock runs without real-time priority (SCHED_FIFO needs root, CAP_SYS_NICE or an rtprio limit): expect xruns under load");
-            }
-        }
-
+        HasRealtimePriority = RealtimeScheduling.TryPromoteCurrentThread().Granted;
         cycle.WarmUp();
-        double ticksPerBlock = blockFrames / (sampleRate * (1 + (driftPpm * 1e-6))) * Stopwatch.Frequency;
-        long anchor = Stopwatch.GetTimestamp();
+        double ticksPerBlock = blockFrames / (sampleRate * (1 + (driftPpm * 1e-6))) * _timer.Frequency;
+        long maxLateness = (long)(MaxCatchUpSeconds * _timer.Frequency);
+        long anchor = _timer.Now();
         long blocks = 0;
         bool first = true;
-        bool preciseSleep = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
         while (!_stop)
         {
             if (!cycle.Run(blockFrames))
@@ -78,68 +76,38 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
                 return;
             }
 
-            if (blocks == 0 && first)
+            if (first)
             {
                 // The first block pays one-time costs (first touches, remaining JIT): start the timeline after it.
                 first = false;
-                anchor = Stopwatch.GetTimestamp();
+                anchor = _timer.Now();
                 continue;
             }
 
             blocks++;
             long deadline = anchor + (long)(blocks * ticksPerBlock);
-            long now = Stopwatch.GetTimestamp();
-            if (now - deadline > ticksPerBlock)
+            long lateness = _timer.Now() - deadline;
+            if (lateness > maxLateness)
             {
+                // A suspension, not a late wake-up: catching up would run seconds of audio at once. Re-anchor.
                 cycle.ReportXrun();
-                anchor = now;
+                anchor = _timer.Now();
                 blocks = 0;
                 continue;
             }
 
-            if (preciseSleep)
+            if (lateness >= ticksPerBlock)
             {
-                var ts = new TimeSpec { Seconds = deadline / 1_000_000_000, Nanoseconds = deadline % 1_000_000_000 };
-                while (ClockNanosleep(ClockMonotonic, TimerAbsTime, ref ts, IntPtr.Zero) == 4 /* EINTR */)
-                {
-                }
+                // This block is a period or more behind its deadline: run it now, and the ones after it until the
+                // clock is back on its deadlines.
+                cycle.ReportLateBlock();
+                continue;
             }
-            else
+
+            if (lateness < 0)
             {
-                long remaining;
-                while ((remaining = deadline - Stopwatch.GetTimestamp()) > 0)
-                {
-                    if (remaining > Stopwatch.Frequency / 500)
-                    {
-                        Thread.Sleep(1);
-                    }
-                    else
-                    {
-                        Thread.SpinWait(50);
-                    }
-                }
+                _timer.SleepUntil(deadline);
             }
         }
-    }
-
-    private const int SchedFifo = 1;
-
-    [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
-    private static partial int SchedSetScheduler(int pid, int policy, ref SchedParam param);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct SchedParam
-    {
-        public int Priority;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
-    private static partial int ClockNanosleep(int clockId, int flags, ref TimeSpec request, IntPtr remain);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Engine.Runtime;
 
@@ -10,7 +9,7 @@ namespace SyfalaGraph.Engine.Clocks;
 /// join its domain with <c>clock: &lt;id&gt;</c> or through links.
 /// </summary>
 [NodeType("realtime.clock", typeof(RealtimeClockParameters), Description = "A timer-paced clock domain, with optional drift (ppm) and simulated time.")]
-public sealed class RealtimeClockNode(RealtimeClockParameters parameters, ILogger<RealtimeClockNode> logger) : AudioNode, IDriverNode
+public sealed class RealtimeClockNode(RealtimeClockParameters parameters) : AudioNode, IDriverNode
 {
     private RealtimeClock? _clock;
     private double _sampleRate;
@@ -42,7 +41,7 @@ public sealed class RealtimeClockNode(RealtimeClockParameters parameters, ILogge
     public void Start(IGraphCycle cycle)
     {
         VirtualTimeline? timeline = Parameters.VirtualTime ? ((DomainCycle)cycle).Timeline : null;
-        _clock = new RealtimeClock(_sampleRate, _blockFrames, logger, Parameters.DriftPpm, timeline);
+        _clock = new RealtimeClock(_sampleRate, _blockFrames, Parameters.DriftPpm, timeline);
         _clock.Start(cycle);
     }
 

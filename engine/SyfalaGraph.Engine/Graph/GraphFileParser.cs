@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Dsp.Resampling;
 using SyfalaGraph.Engine.Yaml;
 
@@ -13,7 +14,7 @@ namespace SyfalaGraph.Engine.Graph;
 public static partial class GraphFileParser
 {
     private static readonly string[] TopKeys = ["version", "settings", "nodes", "links"];
-    private static readonly string[] SettingKeys = ["sample_rate", "block_frames", "clock"];
+    private static readonly string[] SettingKeys = ["sample_rate", "block_frames", "clock", "realtime_priority"];
     private static readonly string[] NodeKeys = ["type", "params", "clock"];
     private static readonly string[] LinkKeys = ["link", "latency_frames", "quality", "jitter_buffer"];
 
@@ -149,7 +150,21 @@ public static partial class GraphFileParser
             }
         }
 
-        return new GraphSettings(rate, block, clock, clockNode) { ClockPosition = map.Get("clock")?.Position };
+        int priority = RealtimeScheduling.DefaultPriority;
+        if (map.Get("realtime_priority") is { } rp)
+        {
+            if (rp is YScalar p && !p.Quoted && int.TryParse(p.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+                && v >= 1 && v <= RealtimeScheduling.MaxPriority)
+            {
+                priority = v;
+            }
+            else
+            {
+                errors.Add(new GraphError(rp.Position, $"realtime_priority must be a SCHED_FIFO priority from 1 to {RealtimeScheduling.MaxPriority} (JACK's threads run at 10)"));
+            }
+        }
+
+        return new GraphSettings(rate, block, clock, clockNode) { ClockPosition = map.Get("clock")?.Position, RealtimePriority = priority };
     }
 
     private static List<NodeDefinition> ParseNodes(YNode? node, SourcePosition topPosition, List<GraphError> errors)

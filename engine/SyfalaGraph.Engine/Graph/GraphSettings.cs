@@ -19,6 +19,13 @@ public sealed record GraphSettings(double? SampleRate, int BlockFrames, ClockKin
     /// <summary>Where <c>settings.clock</c> is written in the file; null when the file leaves it to the default.</summary>
     public SourcePosition? ClockPosition { get; init; }
 
+    /// <summary>
+    /// <c>settings.realtime_priority</c>: SCHED_FIFO priority (1–99) of the clock and driver threads (the realtime
+    /// clock, a network-driven domain's driver); network threads run one below. Default 9, one below the 10 that
+    /// <c>jackd -R</c> gives its own and its clients' process threads. Read when <c>run</c> starts.
+    /// </summary>
+    public int RealtimePriority { get; init; } = Abstractions.Native.RealtimeScheduling.DefaultPriority;
+
     /// <summary>Largest sample rate accepted, in Hz.</summary>
     public const double MaxSampleRate = 768000;
 }

@@ -35,6 +35,7 @@ internal sealed class DomainCycle : IGraphCycle
     private long _frameTime;
     private long _cycles;
     private long _xruns;
+    private long _lateBlocks;
     private long _lastTicks;
     private long _maxTicks;
     private long _overPeriod;
@@ -75,6 +76,9 @@ internal sealed class DomainCycle : IGraphCycle
     public long Cycles => Volatile.Read(ref _cycles);
 
     public long Xruns => Volatile.Read(ref _xruns);
+
+    /// <summary>Blocks its driver ran a period or more late, catching up after a late wake-up (not dropped).</summary>
+    public long LateBlocks => Volatile.Read(ref _lateBlocks);
 
     public long LastCycleTicks => Volatile.Read(ref _lastTicks);
 
@@ -149,6 +153,8 @@ internal sealed class DomainCycle : IGraphCycle
     }
 
     public void ReportXrun() => Volatile.Write(ref _xruns, _xruns + 1);
+
+    public void ReportLateBlock() => Volatile.Write(ref _lateBlocks, _lateBlocks + 1);
 
     public bool Run(int frames)
     {

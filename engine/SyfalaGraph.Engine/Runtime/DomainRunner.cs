@@ -35,6 +35,9 @@ public sealed class DomainRunner
     /// <summary>Xruns its driver reported.</summary>
     public long Xruns => Cycle.Xruns;
 
+    /// <summary>Blocks its driver ran a period or more after their deadline, catching up after a late wake-up (delayed, not dropped).</summary>
+    public long LateBlocks => Cycle.LateBlocks;
+
     /// <summary>Bytes allocated on its audio thread after warm-up (-1 before warm-up).</summary>
     public long AudioThreadAllocatedBytes => Cycle.AllocatedSinceWarmUp;
 

@@ -97,6 +97,9 @@ public sealed partial class GraphRuntime : IDisposable
     /// <summary>Xruns reported by the drivers of every domain.</summary>
     public long Xruns => _domains.Sum(d => d.Xruns);
 
+    /// <summary>Blocks the drivers of every domain ran a period or more late to catch up after late wake-ups (delayed, not dropped).</summary>
+    public long LateBlocks => _domains.Sum(d => d.LateBlocks);
+
     /// <summary>Exceptions caught from nodes on the audio thread.</summary>
     public long Faults => Slots.Sum(s => s.Faults);
 
@@ -212,7 +215,7 @@ public sealed partial class GraphRuntime : IDisposable
                 var cycle = new DomainCycle(schedule, rate, block, offline, maxFrames, options.MeasureNodeTimes, timeline);
                 IDriverNode driver = d.Driver is int di
                     ? (IDriverNode)instances[di]
-                    : offline ? new OfflineClock(block) : new RealtimeClock(rate, block, logger, 0, timeline);
+                    : offline ? new OfflineClock(block) : new RealtimeClock(rate, block, 0, timeline);
                 domains[d.Index] = new DomainRunner(d, driver, d.Driver is null, cycle);
             }
 

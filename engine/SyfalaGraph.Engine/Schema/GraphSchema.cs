@@ -55,6 +55,11 @@ public static class GraphSchema
                         },
                         ["block_frames"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 8192, ["description"] = "frames per block" },
                         ["clock"] = new JsonObject { ["type"] = "string", ["description"] = "offline | realtime | id of a driver node" },
+                        ["realtime_priority"] = new JsonObject
+                        {
+                            ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 99, ["default"] = 9,
+                            ["description"] = "SCHED_FIFO priority of clock and driver threads (network threads one below); default 9, below JACK's 10",
+                        },
                     },
                 },
                 ["nodes"] = new JsonObject

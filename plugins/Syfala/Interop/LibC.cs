@@ -58,34 +58,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
-    /// <summary>
-    /// Puts the calling thread under SCHED_FIFO at <paramref name="priority"/> (1–99), like the engine's realtime clock,
-    /// so a busy machine (builds, other processes) does not delay its wake-ups by whole time slices.
-    /// </summary>
-    /// <returns>False when not permitted (needs root, CAP_SYS_NICE or an rtprio limit) or not Linux.</returns>
-    public static bool TrySetRealtimePriority(int priority)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-
-        try
-        {
-            int param = priority; // struct sched_param { int sched_priority; }
-            return SchedSetScheduler(0, SchedFifo, &param) == 0;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
-
-    private const int SchedFifo = 1;
-
-    [LibraryImport(Library, EntryPoint = "sched_setscheduler")]
-    private static partial int SchedSetScheduler(int pid, int policy, int* param);
-
     /// <summary><c>close(fd)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "close")]
     public static partial int Close(int fd);

@@ -230,7 +230,8 @@ internal sealed class AudioPath
     /// <summary>Hands each input block to the sender thread while I/O runs. Audio thread: yes.</summary>
     public void Send(in ProcessContext context)
     {
-        if (_sending)
+        // A node that sends no stream (a receive-only server or client) does not wake its sender each period.
+        if (_sending && _sendRings.Length > 0)
         {
             for (int i = 0; i < _sendRings.Length; i++)
             {

@@ -81,7 +81,9 @@ internal sealed class AudioReceiver : AudioThread
                 Acknowledge(generation);
             }
 
-            int n = _transport.Receive(_buffer, source, 2);
+            // 2 ms while audio streams run (reordered datagrams held back are flushed when due); otherwise nothing
+            // is due between datagrams, and a receive-only wait of 20 ms saves ~450 idle wake-ups a second.
+            int n = _transport.Receive(_buffer, source, session is not null && _streams.Length > 0 ? 2 : 20);
             long now = Stopwatch.GetTimestamp();
             if (n >= 0)
             {

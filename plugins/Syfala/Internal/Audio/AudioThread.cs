@@ -1,3 +1,5 @@
+using SyfalaGraph.Abstractions.Native;
+
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
 
 /// <summary>
@@ -13,12 +15,12 @@ internal abstract class AudioThread
     private volatile bool _stop;
     private Thread? _thread;
 
-    /// <summary>SCHED_FIFO priority of the sender and receiver threads: below the network driver's and JACK's usual 70.</summary>
-    public const int RealtimePriority = 60;
-
     private volatile bool _realtime;
 
-    /// <summary>Whether the thread got real-time scheduling (SCHED_FIFO; needs root, CAP_SYS_NICE or an rtprio limit).</summary>
+    /// <summary>
+    /// Whether the thread got real-time scheduling: SCHED_FIFO one below the graph's <c>realtime_priority</c>
+    /// (<see cref="RealtimeScheduling.NetworkOffset"/>; needs root, CAP_SYS_NICE or an rtprio limit).
+    /// </summary>
     public bool HasRealtimePriority => _realtime;
 
     /// <summary>The last session generation this thread has reset to.</summary>
@@ -65,8 +67,9 @@ internal abstract class AudioThread
     private void RunThread()
     {
         // A wake-up per period must not wait for a time slice behind builds and other processes: SCHED_FIFO when
-        // permitted (the threads block in poll(2) between periods, so they never hold a core).
-        _realtime = Interop.LibC.TrySetRealtimePriority(RealtimePriority);
+        // permitted, one below the domain's clock (the threads block in poll(2) between periods, so they never hold
+        // a core). The run's start line says once whether it is granted.
+        _realtime = RealtimeScheduling.TryPromoteCurrentThread(RealtimeScheduling.NetworkOffset).Granted;
         Run();
     }
 

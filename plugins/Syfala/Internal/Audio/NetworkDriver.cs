@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
 
 namespace SyfalaGraph.Plugins.Syfala.Internal.Audio;
@@ -56,13 +57,13 @@ internal sealed class NetworkDriver
         _thread?.Join();
     }
 
-    /// <summary>Whether the driver thread got SCHED_FIFO (priority 70, like the engine's realtime clock).</summary>
+    /// <summary>Whether the driver thread got SCHED_FIFO at the graph's <c>realtime_priority</c>, like the engine's realtime clock.</summary>
     public bool HasRealtimePriority { get; private set; }
 
     private void Run(IGraphCycle cycle)
     {
         // The domain's clock: like the engine's realtime clock and JACK's process thread, SCHED_FIFO when permitted.
-        HasRealtimePriority = Interop.LibC.TrySetRealtimePriority(70);
+        HasRealtimePriority = RealtimeScheduling.TryPromoteCurrentThread().Granted;
         cycle.WarmUp();
         double ticksPerBlock = _block * (double)Stopwatch.Frequency / _sampleRate;
         double next = Stopwatch.GetTimestamp();

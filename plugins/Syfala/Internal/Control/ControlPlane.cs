@@ -12,11 +12,13 @@ namespace SyfalaGraph.Plugins.Syfala.Internal.Control;
 // Design: the async control plane of a node (DESIGN §6): ONE task owns all protocol state. Every tick (1–5 ms:
 // heartbeat/20) it drains every input — commands from the node, control datagrams queued by the receiver thread
 // (ControlInbox), frames from TCP reader tasks — and runs the protocol's tick (heartbeats, timeouts, retries).
-// Waiting is a PeriodicTimer, whose ValueTask wait allocates nothing, and the steady state (heartbeats both ways,
-// known peers) allocates nothing either: peer addresses are cached (ControlInbox, SendTo). That is measured
-// (ControlAllocatedBytes) because DESIGN §4 wants the whole process, not only the audio threads, free of
-// per-period allocation. Signalling instead of polling would allocate: completing an awaited wait schedules its
-// continuation.
+// The loop is a dedicated thread (normal priority) that sleeps on a WakeSignal until the next tick's absolute
+// deadline; a command or TCP frame posted to it wakes it at once. It used to be an async loop on a PeriodicTimer:
+// each 5 ms tick then woke the timer thread and a thread-pool worker, and the pool's workers spin (sched_yield)
+// after each item — about 18,000 system calls a second and 5 % of a core for an idle stream (bench/idle-cpu.sh).
+// A thread that blocks in poll(2) costs one wake-up per tick. The steady state (heartbeats both ways, known peers)
+// allocates nothing: peer addresses are cached (ControlInbox, SendTo). That is measured (ControlAllocatedBytes)
+// because DESIGN §4 wants the whole process, not only the audio threads, free of per-period allocation.
 // Underflows of the jitter buffers are reported from here too, at most once a second and only when there were some
 // (the audio thread only counts them): a user hears the click and reads when and how many in the log. So are blocks
 // of silence played for want of audio without a new underflow (a stream that stopped arriving), and jumps of
@@ -32,8 +34,9 @@ internal abstract partial class ControlPlane
     private readonly Dictionary<IPEndPoint, SocketAddress> _addresses = [];
     private long _malformedFrames;
     private long _controlAllocatedBytes;
-    private readonly CancellationTokenSource _cts = new();
-    private Task? _loop;
+    private readonly WakeSignal _wake = new(blockingFallback: true);
+    private volatile bool _ending;
+    private Thread? _loop;
     private bool _stopped; // control plane only: set by Stop's final action, after which nothing is sent
     private long _reportedUnderflows;
     private long _reportedStarved;
@@ -83,12 +86,14 @@ internal abstract partial class ControlPlane
     public void PostFrame(byte[] frame, IPEndPoint source)
     {
         _frames.Enqueue((frame, source));
+        _wake.Signal();
     }
 
     /// <summary>A TCP connection ended (any thread).</summary>
     public void PostLinkClosed(IPEndPoint source)
     {
         _frames.Enqueue((null, source));
+        _wake.Signal();
     }
 
     /// <summary>A TCP frame was malformed or too long (any thread).</summary>
@@ -105,12 +110,18 @@ internal abstract partial class ControlPlane
     /// <summary>Converts a Stopwatch timestamp to <see cref="NowMs"/> time (0 → long.MinValue: never).</summary>
     protected static long TicksToMs(long ticks) => ticks == 0 ? long.MinValue : (long)(ticks * (1000.0 / Stopwatch.Frequency));
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    /// <summary>Starts the control plane's thread. Audio thread: no.</summary>
+    public void Start()
+    {
+        _loop = new Thread(Run) { Name = "ctl " + NodeId, IsBackground = true };
+        _loop.Start();
+    }
 
     /// <summary>Runs <paramref name="command"/> on the control plane (with the current time).</summary>
     public void Post(Action<long> command)
     {
         _commands.Enqueue(command);
+        _wake.Signal();
     }
 
     /// <summary>What the node does on the control plane when it stops (StopIO, Disconnect), passed to <see cref="Stop"/>.</summary>
@@ -119,7 +130,7 @@ internal abstract partial class ControlPlane
     /// <summary>Runs <paramref name="finalAction"/> on the control plane, then ends the loop (bounded wait: 2 s).</summary>
     public void Stop(Action<long> finalAction)
     {
-        if (_loop is null || _loop.IsCompleted)
+        if (_loop is null || !_loop.IsAlive)
         {
             return;
         }
@@ -138,11 +149,15 @@ internal abstract partial class ControlPlane
             }
         });
         done.Wait(TimeSpan.FromSeconds(2));
-        _cts.Cancel();
-        if (!_loop.Wait(TimeSpan.FromSeconds(2)))
+        _ending = true;
+        _wake.Signal();
+        if (!_loop.Join(TimeSpan.FromSeconds(2)))
         {
             Logger.LogWarning("{Node}: the control plane did not stop within 2 s", NodeId);
+            return; // its descriptor stays open: the thread may still wait on it
         }
+
+        _wake.Dispose(); // a later Post only sets a flag nobody reads
     }
 
     /// <summary>Handles one control datagram from <paramref name="source"/>.</summary>
@@ -171,34 +186,36 @@ internal abstract partial class ControlPlane
         return Transport.TrySend(datagram, address);
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
-        CancellationToken token = _cts.Token;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(TickMs));
-        while (!token.IsCancellationRequested)
+        long tickTicks = TickMs * Stopwatch.Frequency / 1000;
+        long next = Stopwatch.GetTimestamp();
+        while (!_ending)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 DrainOnce();
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e)
             {
                 // A bug in the protocol must not kill the control plane silently: log and go on.
                 Logger.LogError(e, "{Node}: control plane error", NodeId);
             }
 
             _controlAllocatedBytes += GC.GetAllocatedBytesForCurrentThread() - before;
-            try
+            long now = Stopwatch.GetTimestamp();
+            if (now >= next)
             {
-                if (!await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
-                {
-                    break;
-                }
+                // Absolute deadlines (no drift from the waits); after a stall, the next tick is a tick from now.
+                next = Math.Max(next + tickTicks, now);
             }
-            catch (OperationCanceledException)
+
+            // Woken early by a post (command, TCP frame, stop): the loop drains at once, the tick keeps its deadline.
+            int waitMs = (int)Math.Min(TickMs, ((next - now) * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+            if (waitMs > 0)
             {
-                break;
+                _wake.Wait(waitMs);
             }
         }
     }
