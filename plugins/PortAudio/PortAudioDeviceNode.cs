@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Plugins.PortAudio.Interop;
 
@@ -33,6 +34,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 {
     private readonly PortAudioDeviceParameters _parameters;
     private readonly ILogger _logger;
+    private readonly IDisposable _alsaDiagnostics;
+    private readonly IDisposable _jackDiagnostics;
     private readonly Meter _meter;
     private readonly double _defaultSampleRate;
     private readonly int _hostApiType;
@@ -94,7 +97,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         // The device is resolved here, before the engine resolves the graph's rate, so that sample_rate: auto can
         // follow its default rate (PreferredSampleRate), as jack.client does with the server's rate.
-        NativeLibraries.Acquire();
+        PortAudioLibrary.Acquire();
+        // What alsa-lib prints on the stream's threads (e.g. "snd_pcm_recover) underrun occurred" on the callback
+        // thread) and what libjack prints for PortAudio's JACK host API go to this node's log, through the host's
+        // functions: no pointer into this collectible assembly is handed to either library.
+        _alsaDiagnostics = NativeDiagnostics.Subscribe(NativeDiagnostics.Alsa, _logger);
+        _jackDiagnostics = NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, _logger);
         try
         {
             _device = DeviceCatalog.Resolve(parameters);
@@ -110,7 +118,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
         catch
         {
-            NativeLibraries.Release();
+            _jackDiagnostics.Dispose();
+            _alsaDiagnostics.Dispose();
+            PortAudioLibrary.Release();
             throw;
         }
 
@@ -406,10 +416,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     {
         Stop();
         _meter.Dispose();
+        _jackDiagnostics.Dispose();
+        _alsaDiagnostics.Dispose();
         if (_acquired)
         {
             _acquired = false;
-            NativeLibraries.Release();
+            PortAudioLibrary.Release();
         }
 
         base.Dispose(disposing);

@@ -1,0 +1,217 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using SyfalaGraph.Abstractions.Native;
+using SyfalaGraph.Engine.Plugins;
+using SyfalaGraph.Plugins.Jack.Internal;
+using SyfalaGraph.Plugins.Jack.Interop;
+using SyfalaGraph.Tests;
+
+namespace SyfalaGraph.Plugins.Jack.Tests;
+
+/// <summary>
+/// libjack's error and information functions are the host's (NativeDiagnostics, in the contract): what libjack prints
+/// is captured around an open, routed to the current subscriber's log otherwise, rate limited, and still reaches the
+/// log after the plugin version that subscribed has been unloaded.
+/// </summary>
+public sealed unsafe class LibjackDiagnosticsTests
+{
+    [Fact]
+    public void A_failed_open_captures_libjack_s_lines_and_leaves_the_host_s_functions_installed()
+    {
+        string name = "sg-none-" + Guid.NewGuid().ToString("N")[..6];
+        var sink = new List<string>();
+        using (NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, new SinkLogger<LibjackDiagnosticsTests>(sink)))
+        {
+            (nint client, string lines) = NativeDiagnostics.Capture(NativeDiagnostics.Jack, () => OpenRaw(name));
+            NativeDiagnostics.Flush();
+
+            Assert.Equal(0, client);
+            Assert.Contains("Cannot connect to server socket", lines, StringComparison.Ordinal);
+            Assert.Equal(NativeDiagnostics.JackErrorFunction, JackErrorCallback());
+            Assert.DoesNotContain(Snapshot(sink), l => l.Contains("Cannot connect", StringComparison.Ordinal)); // captured, not logged
+
+            // The opener reports the failure in its own words.
+            Assert.Equal(0, JackClientOpener.TryOpen("probe", name, out string? error));
+            Assert.StartsWith($"no JACK server named '{name}' is running", error, StringComparison.Ordinal);
+            TestContext.Current.TestOutputHelper?.WriteLine(lines);
+        }
+    }
+
+    [Fact]
+    public void After_the_plugin_that_subscribed_is_unloaded_libjack_s_lines_still_reach_the_log()
+    {
+        using JackServer server = JackServer.Start("sg-diag");
+        string plugins = RepoPaths.NewTempDir("plugins");
+        CopyDirectory(Path.Combine(RepoPaths.CliPlugins, "Jack"), Path.Combine(plugins, "Jack"));
+        var first = new List<string>();
+        var second = new List<string>();
+        nint probe = JackProcessClients.Open("sg-diag-probe", server.Name, null, out string? error);
+        Assert.True(probe != 0, error);
+        try
+        {
+            // A jack.client node of a collectible copy of the plugin subscribes its logger while it lives: a line that
+            // libjack prints outside any capture (an empty port name, refused client-side by jack_port_register)
+            // goes to it.
+            WeakReference context = RunPluginNodeAndUnload(plugins, server.Name, first, probe);
+            Assert.Contains(Snapshot(first), l => l == "Warning: libjack: port_name is empty");
+
+            for (int i = 0; i < 50 && context.IsAlive; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                Thread.Sleep(100);
+            }
+
+            Assert.False(context.IsAlive, "the plugin's load context was not collected");
+
+            // libjack still calls the function it was given: the host's, not freed plugin code.
+            Assert.Equal(NativeDiagnostics.JackErrorFunction, JackErrorCallback());
+            using (NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, new SinkLogger<LibjackDiagnosticsTests>(second)))
+            {
+                RegisterEmptyPort(probe);
+                JackProcessClients.Close(probe);
+                probe = 0;
+
+                // And the case of the issue: a client open libjack fails noisily, outside any capture.
+                Assert.Equal(0, OpenRaw("sg-none-" + Guid.NewGuid().ToString("N")[..6]));
+                NativeDiagnostics.Flush();
+            }
+
+            string[] lines = Snapshot(second);
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", lines));
+            Assert.Contains(lines, l => l == "Warning: libjack: port_name is empty");
+            Assert.Contains(lines, l => l.StartsWith("Warning: libjack: Cannot connect to server socket", StringComparison.Ordinal));
+            Assert.DoesNotContain(Snapshot(first), l => l.Contains("Cannot connect", StringComparison.Ordinal));
+        }
+        finally
+        {
+            JackProcessClients.Close(probe);
+        }
+    }
+
+    [Fact]
+    public void A_burst_of_libjack_lines_is_rate_limited_with_one_summary()
+    {
+        using JackServer server = JackServer.Start("sg-burst");
+        nint probe = JackProcessClients.Open("sg-burst-probe", server.Name, null, out string? error);
+        Assert.True(probe != 0, error);
+        var sink = new List<string>();
+        try
+        {
+            using (NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, new SinkLogger<LibjackDiagnosticsTests>(sink)))
+            {
+                NativeDiagnostics.Flush();
+                Thread.Sleep((int)NativeDiagnostics.IntervalMs + 100); // a fresh window
+                for (int i = 0; i < 100; i++)
+                {
+                    RegisterEmptyPort(probe);
+                    if (i % 20 == 19)
+                    {
+                        NativeDiagnostics.Flush(); // the ring holds 256 lines: drain as the drain thread would
+                    }
+                }
+
+                NativeDiagnostics.Flush();
+                Thread.Sleep((int)NativeDiagnostics.IntervalMs + 3 * NativeDiagnostics.DrainIntervalMs); // the window closes: its summary
+            }
+
+            string[] lines = Snapshot(sink);
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", lines));
+            int written = lines.Count(l => l == "Warning: libjack: port_name is empty");
+            Assert.Equal(NativeDiagnostics.LinesPerInterval, written);
+            Assert.Contains(lines, l => l.StartsWith($"Warning: libjack: {100 - NativeDiagnostics.LinesPerInterval} more lines suppressed", StringComparison.Ordinal));
+            Assert.Equal(0, NativeDiagnostics.Dropped);
+        }
+        finally
+        {
+            JackProcessClients.Close(probe);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference RunPluginNodeAndUnload(string plugins, string serverName, List<string> sink, nint probe)
+    {
+        var registry = new NodeTypeRegistry();
+        using var host = new PluginHost(plugins, registry);
+        Assert.Empty(host.LoadAll());
+        Assert.True(registry.TryGet("jack.client", out NodeTypeDescriptor? jack));
+        Assert.NotEqual(typeof(JackClientNode), jack!.NodeType); // the collectible copy, not the test's
+
+        object parameters = Activator.CreateInstance(jack.ParametersType)!;
+        jack.ParametersType.GetProperty("ServerName")!.SetValue(parameters, serverName);
+        jack.ParametersType.GetProperty("ClientName")!.SetValue(parameters, "sg-diag-node");
+        object logger = Activator.CreateInstance(typeof(SinkLogger<>).MakeGenericType(jack.NodeType), sink)!;
+        using (var node = (IDisposable)Activator.CreateInstance(jack.NodeType, parameters, logger)!)
+        {
+            RegisterEmptyPort(probe);
+            NativeDiagnostics.Flush();
+        }
+
+        return host.Unload("Jack")!;
+    }
+
+    // jack_port_register refuses an empty name client-side, through jack_error ("port_name is empty"), on this thread.
+    private static void RegisterEmptyPort(nint client)
+    {
+        byte empty = 0;
+        fixed (byte* type = "32 bit float mono audio\0"u8)
+        {
+            Assert.Equal(0, JackNative.PortRegister(client, &empty, type, new CULong((nuint)JackNative.JackPortIsOutput), new CULong(0)));
+        }
+    }
+
+    private static nint OpenRaw(string server)
+    {
+        byte[] name = JackClientOpener.Utf8("probe");
+        byte[] serverName = JackClientOpener.Utf8(server);
+        int status = 0;
+        fixed (byte* n = name)
+        fixed (byte* s = serverName)
+        {
+            return JackNative.ClientOpen(n, JackNative.JackNoStartServer | JackNative.JackServerName, &status, s);
+        }
+    }
+
+    private static nint JackErrorCallback()
+    {
+        Assert.True(NativeLibrary.TryLoad("libjack.so.0", out nint jack));
+        Assert.True(NativeLibrary.TryGetExport(jack, "jack_error_callback", out nint address));
+        return Marshal.ReadIntPtr(address);
+    }
+
+    private static string[] Snapshot(List<string> sink)
+    {
+        lock (sink)
+        {
+            return [.. sink];
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string dest = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            System.IO.File.Copy(file, dest);
+        }
+    }
+}
+
+/// <summary>A logger of any category (a plugin's node type too) whose lines go to a list the test owns.</summary>
+public sealed class SinkLogger<T>(List<string> sink) : ILogger<T>
+{
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (sink)
+        {
+            sink.Add($"{logLevel}: {formatter(state, exception)}");
+        }
+    }
+}
