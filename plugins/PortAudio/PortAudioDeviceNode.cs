@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Buffers;
 using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Dsp.Clocking;
 using SyfalaGraph.Plugins.PortAudio.Interop;
 
 namespace SyfalaGraph.Plugins.PortAudio;
@@ -517,9 +518,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         // PortAudio may raise the thread's priority from the thread that started the stream, after the first callbacks:
         // the policy is read again at callbacks 1, 2, 4, 8, … (a system call, no allocation).
-        if (PosixClock.Supported && (_callbacks & (_callbacks + 1)) == 0)
+        if (ThreadScheduling.Supported && (_callbacks & (_callbacks + 1)) == 0)
         {
-            Volatile.Write(ref _callbackThreadRealtime, PosixClock.CurrentThreadIsRealtime() ? 1 : 0);
+            Volatile.Write(ref _callbackThreadRealtime, ThreadScheduling.CurrentThreadIsRealtime() ? 1 : 0);
         }
 
         if (_parameters.PacedBySystemClock && Pace(frames))
@@ -587,7 +588,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     // came later than the stream latency after its due time: an xrun (the schedule restarts from now).
     private bool Pace(int frames)
     {
-        long now = PosixClock.NowNanoseconds();
+        long now = MonotonicClock.NowNanoseconds();
         bool late = false;
         if (_paceAnchorNs == 0)
         {
@@ -599,8 +600,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             long due = _paceAnchorNs + (long)(_pacedFrames * _nanosecondsPerFrame);
             if (now < due)
             {
-                PosixClock.SleepUntil(due);
-                now = PosixClock.NowNanoseconds();
+                MonotonicClock.SleepUntil(due);
+                now = MonotonicClock.NowNanoseconds();
             }
 
             long lateness = now - due; // including the wake-up latency after the sleep

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Native;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Abstractions.Tests;
 
@@ -119,7 +119,7 @@ public sealed unsafe class NativeDiagnosticsTests
     {
         Assert.True(NativeLibrary.TryLoad("libasound.so.2", out nint alsa), "libasound2 is not installed");
         var open = (delegate* unmanaged[Cdecl]<nint*, byte*, int, int, int>)NativeLibrary.GetExport(alsa, "snd_pcm_open");
-        var lines = new List<string>();
+        var logger = new ListLogger<NativeDiagnosticsTests>();
         string pcm = "sg_nonexistent_" + Guid.NewGuid().ToString("N")[..6];
         byte[] name = System.Text.Encoding.UTF8.GetBytes(pcm + "\0");
 
@@ -132,7 +132,7 @@ public sealed unsafe class NativeDiagnosticsTests
             }
         }
 
-        using (NativeDiagnostics.Subscribe(NativeDiagnostics.Alsa, new Sink(lines)))
+        using (NativeDiagnostics.Subscribe(NativeDiagnostics.Alsa, logger))
         {
             (int captured, string capturedLines) = NativeDiagnostics.Capture(NativeDiagnostics.Alsa, OpenMissing);
             Assert.True(captured < 0);
@@ -142,24 +142,9 @@ public sealed unsafe class NativeDiagnosticsTests
             NativeDiagnostics.Flush();
         }
 
+        string[] lines = logger.Lines;
         TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", lines));
         string line = Assert.Single(lines);
         Assert.Matches($@"^Warning: alsa-lib: pcm\.c:\d+:\(snd_pcm_open_noupdate\) Unknown PCM {pcm}$", line);
-    }
-
-    private sealed class Sink(List<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (lines)
-            {
-                lines.Add($"{logLevel}: {formatter(state, exception)}");
-            }
-        }
     }
 }

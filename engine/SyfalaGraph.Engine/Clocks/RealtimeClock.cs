@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Dsp.Clocking;
 
 namespace SyfalaGraph.Engine.Clocks;
 
@@ -19,8 +20,6 @@ namespace SyfalaGraph.Engine.Clocks;
 /// </summary>
 internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, ILogger logger, double driftPpm = 0, VirtualTimeline? timeline = null) : IDriverNode
 {
-    private const int ClockMonotonic = 1;
-    private const int TimerAbsTime = 1;
     private Thread? _thread;
     private volatile bool _stop;
 
@@ -70,7 +69,7 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
         long anchor = Stopwatch.GetTimestamp();
         long blocks = 0;
         bool first = true;
-        bool preciseSleep = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
+        bool preciseSleep = MonotonicClock.StopwatchIsMonotonicNanoseconds;
         while (!_stop)
         {
             if (!cycle.Run(blockFrames))
@@ -99,10 +98,7 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
 
             if (preciseSleep)
             {
-                var ts = new TimeSpec { Seconds = deadline / 1_000_000_000, Nanoseconds = deadline % 1_000_000_000 };
-                while (ClockNanosleep(ClockMonotonic, TimerAbsTime, ref ts, IntPtr.Zero) == 4 /* EINTR */)
-                {
-                }
+                MonotonicClock.SleepUntil(deadline); // Stopwatch ticks are CLOCK_MONOTONIC ns here
             }
             else
             {
@@ -131,15 +127,5 @@ internal sealed partial class RealtimeClock(double sampleRate, int blockFrames, 
     private struct SchedParam
     {
         public int Priority;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
-    private static partial int ClockNanosleep(int clockId, int flags, ref TimeSpec request, IntPtr remain);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }
