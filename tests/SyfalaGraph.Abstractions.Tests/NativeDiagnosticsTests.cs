@@ -138,6 +138,20 @@ public sealed unsafe class NativeDiagnosticsTests
             Assert.True(captured < 0);
             Assert.Matches($@"^pcm\.c:\d+:\(snd_pcm_open_noupdate\) Unknown PCM {pcm}$", capturedLines);
 
+            // Captures nest: a capture of another source does not take alsa-lib's lines; an inner capture of the same
+            // source takes its call's lines, and the outer one what follows.
+            (string inner, string outerLines) = NativeDiagnostics.Capture(NativeDiagnostics.Alsa, () =>
+            {
+                (_, string jackLines) = NativeDiagnostics.Capture(NativeDiagnostics.Jack, OpenMissing);
+                Assert.Equal("", jackLines);
+                (_, string innerLines) = NativeDiagnostics.Capture(NativeDiagnostics.Alsa, OpenMissing);
+                _ = OpenMissing();
+                return innerLines;
+            });
+            Assert.Matches($@"^pcm\.c:\d+:\(snd_pcm_open_noupdate\) Unknown PCM {pcm}$", inner);
+            string unknown = $"(snd_pcm_open_noupdate) Unknown PCM {pcm}";
+            Assert.Equal(2, outerLines.Split("; ").Count(l => l.EndsWith(unknown, StringComparison.Ordinal)));
+
             Assert.True(OpenMissing() < 0);
             NativeDiagnostics.Flush();
         }

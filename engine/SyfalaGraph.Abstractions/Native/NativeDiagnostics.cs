@@ -56,7 +56,7 @@ public static unsafe class NativeDiagnostics
     private static readonly NativeDiagnosticRing Ring = new();
     private static readonly Lock Drain = new(); // the ring's one consumer, the subscribers and the captures
     private static readonly List<(string Source, ILogger Logger, NativeDiagnosticsSubscription Token)> Subscribers = [];
-    private static readonly Dictionary<int, List<string>> Captures = [];
+    private static readonly Dictionary<(int Thread, string Source), List<string>> Captures = []; // the innermost per thread and source
     private static readonly RateWindow[] Windows = [new(), new()]; // jack, alsa
     private static Thread? _drainThread;
 
@@ -132,7 +132,7 @@ public static unsafe class NativeDiagnostics
     /// <summary>
     /// Runs <paramref name="call"/> (e.g. a <c>jack_client_open</c>) with the lines that <paramref name="source"/> prints
     /// on this thread meanwhile taken out of the log and returned, so the caller reports the failure in its own words.
-    /// Lines printed by other threads meanwhile are routed as usual. Installs (re-asserts) the library's function before
+    /// Lines printed by other threads meanwhile are routed as usual; captures nest (the innermost of a source takes the lines). Installs (re-asserts) the library's function before
     /// the call and after it (the call may have installed another one). The delegate is not kept. Audio thread: no.
     /// </summary>
     /// <returns>What <paramref name="call"/> returned, and the captured lines joined by "; " ("" when none).</returns>
@@ -140,12 +140,14 @@ public static unsafe class NativeDiagnostics
     {
         ArgumentNullException.ThrowIfNull(call);
         Install(source);
-        int thread = Environment.CurrentManagedThreadId;
+        (int, string) key = (Environment.CurrentManagedThreadId, source);
         var lines = new List<string>();
+        List<string>? outer;
         lock (Drain)
         {
             DrainLocked(); // what this thread printed before the call is not the call's: route it first
-            Captures[thread] = lines;
+            outer = Captures.GetValueOrDefault(key);
+            Captures[key] = lines;
         }
 
         T result;
@@ -159,7 +161,14 @@ public static unsafe class NativeDiagnostics
             lock (Drain)
             {
                 DrainLocked();
-                Captures.Remove(thread);
+                if (outer is null)
+                {
+                    Captures.Remove(key);
+                }
+                else
+                {
+                    Captures[key] = outer; // a nested capture of the same source: the outer one takes what follows
+                }
             }
         }
 
@@ -229,7 +238,7 @@ public static unsafe class NativeDiagnostics
                 long now = Environment.TickCount64;
                 for (int w = 0; w < Windows.Length; w++)
                 {
-                    SummariseLocked(w == 0 ? Jack : Alsa, Windows[w], now, force: false);
+                    SummariseLocked(w == 0 ? Jack : Alsa, Windows[w], now);
                 }
             }
         }
@@ -245,13 +254,13 @@ public static unsafe class NativeDiagnostics
                 continue;
             }
 
-            if (Captures.TryGetValue(thread, out List<string>? capture))
+            string name = source == SourceAlsa ? Alsa : Jack;
+            if (Captures.TryGetValue((thread, name), out List<string>? capture))
             {
                 capture.Add(line);
                 continue;
             }
 
-            string name = source == SourceAlsa ? Alsa : Jack;
             ILogger? logger = CurrentLoggerLocked(name);
             if (logger is null)
             {
@@ -260,7 +269,7 @@ public static unsafe class NativeDiagnostics
             }
 
             RateWindow window = Windows[source == SourceAlsa ? 1 : 0];
-            SummariseLocked(name, window, now, force: false);
+            SummariseLocked(name, window, now);
             if (window.Lines >= LinesPerInterval)
             {
                 window.Suppressed++;
@@ -284,9 +293,9 @@ public static unsafe class NativeDiagnostics
     }
 
     // Rolls the window of a source; when the past window suppressed lines, says how many, once.
-    private static void SummariseLocked(string source, RateWindow window, long now, bool force)
+    private static void SummariseLocked(string source, RateWindow window, long now)
     {
-        if (!force && now - window.StartMs < IntervalMs)
+        if (now - window.StartMs < IntervalMs)
         {
             return;
         }
