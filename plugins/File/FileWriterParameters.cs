@@ -165,7 +165,7 @@ public sealed record FileWriterParameters : NodeParameters
         }
 
         subtype = Subtype ?? SoundFileFormats.DefaultSubtype(format, Path);
-        if (!NativeLibraries.TryEnsure(SndFile.Library, out string? loadError))
+        if (!SndFile.TryLoad(out string? loadError))
         {
             error = new ParameterError("path", loadError);
             return false;

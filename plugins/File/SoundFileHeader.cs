@@ -22,7 +22,7 @@ internal readonly record struct SoundFileHeader(int Channels, int SampleRate, lo
     public static unsafe bool TryRead(string path, out SoundFileHeader header, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
     {
         header = default;
-        if (!NativeLibraries.TryEnsure(SndFile.Library, out error))
+        if (!SndFile.TryLoad(out error))
         {
             return false;
         }

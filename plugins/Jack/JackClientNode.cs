@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Events;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
 using SyfalaGraph.Plugins.Jack.Internal;
 using SyfalaGraph.Plugins.Jack.Interop;
@@ -40,6 +41,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
 {
     private readonly JackClientParameters _parameters;
     private readonly ILogger _logger;
+    private readonly IDisposable _diagnostics;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly ConnectionRules _rules;
@@ -103,10 +105,14 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         _inputBuffers = new nint[_inputNames.Length];
         _outputBuffers = new nint[_outputNames.Length];
         _rules = new ConnectionRules(parameters.Connect ?? []);
-        NativeLibraries.EnsureJack();
+        JackNative.EnsureLoaded();
+        // What libjack prints on its own threads (the process and notification threads) while this client lives goes to
+        // this node's log, through the host's functions (no pointer into this collectible assembly is given to libjack).
+        _diagnostics = NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, _logger);
         nint client = JackProcessClients.Open(parameters.ClientName, parameters.ServerName, this, out string? error);
         if (client == 0)
         {
+            _diagnostics.Dispose();
             throw new NodeException("jack.client: " + error);
         }
 
@@ -119,6 +125,7 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         {
             JackProcessClients.Close(client);
             _self.Free();
+            _diagnostics.Dispose();
             throw;
         }
 
@@ -316,6 +323,8 @@ public sealed unsafe partial class JackClientNode : AudioNode, IDecoupledNode, I
         {
             _self.Free();
         }
+
+        _diagnostics.Dispose(); // the client is closed: the host forgets this node's logger
 
         if (!_controlThreadStuck)
         {

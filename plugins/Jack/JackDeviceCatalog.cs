@@ -39,7 +39,7 @@ public sealed unsafe class JackDeviceCatalog : IDeviceCatalog
     /// <returns>The ports, or an empty list with a <see cref="DeviceListing.Problem"/> (libjack missing, no server) — never throws for those.</returns>
     public DeviceListing List()
     {
-        if (!NativeLibraries.TryLoadJack(out string? missing))
+        if (!JackNative.TryLoad(out string? missing))
         {
             return new DeviceListing([], "JACK: " + missing);
         }

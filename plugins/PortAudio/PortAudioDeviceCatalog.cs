@@ -31,7 +31,7 @@ public sealed class PortAudioDeviceCatalog : IDeviceCatalog
     {
         try
         {
-            NativeLibraries.Acquire();
+            PortAudioLibrary.Acquire();
         }
         catch (NodeException ex)
         {
@@ -44,7 +44,7 @@ public sealed class PortAudioDeviceCatalog : IDeviceCatalog
         }
         finally
         {
-            NativeLibraries.Release();
+            PortAudioLibrary.Release();
         }
     }
 

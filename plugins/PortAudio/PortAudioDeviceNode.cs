@@ -5,7 +5,9 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Abstractions.Buffers;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Dsp.Clocking;
 using SyfalaGraph.Plugins.PortAudio.Interop;
 
 namespace SyfalaGraph.Plugins.PortAudio;
@@ -33,6 +35,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 {
     private readonly PortAudioDeviceParameters _parameters;
     private readonly ILogger _logger;
+    private readonly IDisposable _alsaDiagnostics;
+    private readonly IDisposable _jackDiagnostics;
     private readonly Meter _meter;
     private readonly double _defaultSampleRate;
     private readonly int _hostApiType;
@@ -94,7 +98,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         // The device is resolved here, before the engine resolves the graph's rate, so that sample_rate: auto can
         // follow its default rate (PreferredSampleRate), as jack.client does with the server's rate.
-        NativeLibraries.Acquire();
+        PortAudioLibrary.Acquire();
+        // What alsa-lib prints on the stream's threads (e.g. "snd_pcm_recover) underrun occurred" on the callback
+        // thread) and what libjack prints for PortAudio's JACK host API go to this node's log, through the host's
+        // functions: no pointer into this collectible assembly is handed to either library.
+        _alsaDiagnostics = NativeDiagnostics.Subscribe(NativeDiagnostics.Alsa, _logger);
+        _jackDiagnostics = NativeDiagnostics.Subscribe(NativeDiagnostics.Jack, _logger);
         try
         {
             _device = DeviceCatalog.Resolve(parameters);
@@ -110,7 +119,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
         }
         catch
         {
-            NativeLibraries.Release();
+            _jackDiagnostics.Dispose();
+            _alsaDiagnostics.Dispose();
+            PortAudioLibrary.Release();
             throw;
         }
 
@@ -406,10 +417,12 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     {
         Stop();
         _meter.Dispose();
+        _jackDiagnostics.Dispose();
+        _alsaDiagnostics.Dispose();
         if (_acquired)
         {
             _acquired = false;
-            NativeLibraries.Release();
+            PortAudioLibrary.Release();
         }
 
         base.Dispose(disposing);
@@ -505,9 +518,9 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
 
         // PortAudio may raise the thread's priority from the thread that started the stream, after the first callbacks:
         // the policy is read again at callbacks 1, 2, 4, 8, … (a system call, no allocation).
-        if (PosixClock.Supported && (_callbacks & (_callbacks + 1)) == 0)
+        if (ThreadScheduling.Supported && (_callbacks & (_callbacks + 1)) == 0)
         {
-            Volatile.Write(ref _callbackThreadRealtime, PosixClock.CurrentThreadIsRealtime() ? 1 : 0);
+            Volatile.Write(ref _callbackThreadRealtime, ThreadScheduling.CurrentThreadIsRealtime() ? 1 : 0);
         }
 
         if (_parameters.PacedBySystemClock && Pace(frames))
@@ -575,7 +588,7 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
     // came later than the stream latency after its due time: an xrun (the schedule restarts from now).
     private bool Pace(int frames)
     {
-        long now = PosixClock.NowNanoseconds();
+        long now = MonotonicClock.NowNanoseconds();
         bool late = false;
         if (_paceAnchorNs == 0)
         {
@@ -587,8 +600,8 @@ public sealed unsafe class PortAudioDeviceNode : AudioNode, IDecoupledNode, IDri
             long due = _paceAnchorNs + (long)(_pacedFrames * _nanosecondsPerFrame);
             if (now < due)
             {
-                PosixClock.SleepUntil(due);
-                now = PosixClock.NowNanoseconds();
+                MonotonicClock.SleepUntil(due);
+                now = MonotonicClock.NowNanoseconds();
             }
 
             long lateness = now - due; // including the wake-up latency after the sleep

@@ -12,7 +12,7 @@ public sealed class NativeLibraryTests
         NativeLibraryResolver.Register(typeof(NativeLibraryTests).Assembly, new NativeLibraryInfo(
             "nonexistent_lib_for_test", ["libnonexistent.so.9"], ["libnonexistent.9.dylib"], ["nonexistent.dll"], "libnonexistent9"));
 
-        Assert.False(NativeLibraries.TryEnsure("nonexistent_lib_for_test", out string? error));
+        Assert.False(NativeLibraryResolver.TryLoad("nonexistent_lib_for_test", out _, out string? error));
         var thrown = Assert.Throws<NodeException>(() => NativeLibraryResolver.EnsureLoaded("nonexistent_lib_for_test"));
 
         if (OperatingSystem.IsLinux())
@@ -26,13 +26,15 @@ public sealed class NativeLibraryTests
     [Fact]
     public void Libsndfile_and_libsamplerate_are_registered_with_their_packages()
     {
-        NativeLibraries.EnsureSndFile();
-        NativeLibraries.EnsureSampleRate();
+        SndFile.EnsureLoaded();
+        SampleRate.EnsureLoaded();
 
-        Assert.Equal("libsndfile1", NativeLibraries.SndFileInfo.DebianPackage);
-        Assert.Equal("libsndfile.so.1", NativeLibraries.SndFileInfo.LinuxFiles[0]);
-        Assert.Equal("libsamplerate0", NativeLibraries.SampleRateInfo.DebianPackage);
-        Assert.Equal("libsamplerate.so.0", NativeLibraries.SampleRateInfo.LinuxFiles[0]);
-        Assert.True(NativeLibraries.TryEnsure(SndFile.Library, out _));
+        Assert.Equal("libsndfile1", KnownNativeLibraries.SndFile.DebianPackage);
+        Assert.Equal("libsndfile.so.1", KnownNativeLibraries.SndFile.LinuxFiles[0]);
+        Assert.Equal(SndFile.Library, KnownNativeLibraries.SndFile.Name);
+        Assert.Equal("libsamplerate0", KnownNativeLibraries.SampleRate.DebianPackage);
+        Assert.Equal("libsamplerate.so.0", KnownNativeLibraries.SampleRate.LinuxFiles[0]);
+        Assert.Equal(SampleRate.Library, KnownNativeLibraries.SampleRate.Name);
+        Assert.True(SndFile.TryLoad(out _));
     }
 }

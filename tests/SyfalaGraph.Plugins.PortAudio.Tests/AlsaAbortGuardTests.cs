@@ -48,7 +48,7 @@ public sealed class AlsaAbortGuardTests
     public void The_test_configuration_with_a_default_pcm_passes_the_check()
     {
         AlsaNull.Ensure();
-        NativeLibraries.EnsurePortAudio(); // registers libasound with the resolver too
+        PortAudioLibrary.EnsureLoaded(); // registers libasound with the resolver too
         Assert.Null(AlsaConfiguration.WhyPortAudioWouldAbort());
     }
 

@@ -102,7 +102,7 @@ internal static unsafe class ResamplerComparison
         var outBlock = new float[Block * 2];
         var left = new float[blocks * Block];
         int error;
-        NativeLibraries.EnsureSampleRate();
+        SampleRate.EnsureLoaded();
         nint state = SampleRate.New(type, 2, &error);
         long consumed = 0;
         var watch = Stopwatch.StartNew();

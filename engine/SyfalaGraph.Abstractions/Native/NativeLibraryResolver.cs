@@ -13,7 +13,7 @@ namespace SyfalaGraph.Abstractions.Native;
 /// </summary>
 /// <remarks>
 /// Call <see cref="Register"/> once per plugin assembly (e.g. from a static constructor of its interop
-/// class), then <see cref="EnsureLoaded"/> off the audio thread before the first native call (in
+/// class), then <see cref="EnsureLoaded(string)"/> off the audio thread before the first native call (in
 /// parameter validation or <see cref="AudioNode.Prepare"/>) so that the error surfaces there.
 /// </remarks>
 public static class NativeLibraryResolver
@@ -28,6 +28,11 @@ public static class NativeLibraryResolver
     {
         foreach (NativeLibraryInfo library in libraries)
         {
+            if (Known.ContainsKey(library.Name) && Registered.TryGetValue(assembly, out _))
+            {
+                continue;
+            }
+
             // Stored as copies made of host types: a plugin's collection expression (e.g. ["libfoo.so.1"] for an
             // IReadOnlyList) is an instance of a compiler-synthesised type of the plugin assembly, which would keep
             // the plugin's collectible load context alive from this static dictionary after unload.
@@ -43,6 +48,29 @@ public static class NativeLibraryResolver
         {
             NativeLibrary.SetDllImportResolver(assembly, Resolve);
         }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="library"/> for <paramref name="assembly"/>'s P/Invokes (see <see cref="Register"/>) and
+    /// loads it now: the one call a plugin's interop class makes before its first native call. Audio thread: no.
+    /// </summary>
+    /// <param name="assembly">The plugin assembly whose <c>[LibraryImport]</c>s name <paramref name="library"/> (e.g. <c>typeof(SndFile).Assembly</c>).</param>
+    /// <param name="library">The library, usually one of <see cref="KnownNativeLibraries"/>.</param>
+    /// <returns>The library's handle.</returns>
+    /// <exception cref="NodeException">The library is not installed; the message names the package.</exception>
+    public static IntPtr EnsureLoaded(Assembly assembly, NativeLibraryInfo library)
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        Register(assembly, library);
+        return EnsureLoaded(library.Name);
+    }
+
+    /// <summary>As <see cref="EnsureLoaded(Assembly, NativeLibraryInfo)"/>, but on failure <paramref name="error"/> says what to install. Audio thread: no.</summary>
+    public static bool TryLoad(Assembly assembly, NativeLibraryInfo library, out IntPtr handle, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        Register(assembly, library);
+        return TryLoad(library.Name, out handle, out error);
     }
 
     /// <summary>Loads the library now; throws when it is missing.</summary>

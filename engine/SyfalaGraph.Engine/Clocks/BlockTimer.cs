@@ -1,21 +1,19 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using SyfalaGraph.Dsp.Clocking;
 
 namespace SyfalaGraph.Engine.Clocks;
 
 // Design: what the realtime clock needs of time — a monotonic timestamp and a sleep until an absolute one — behind
 // one small type, so the clock's catch-up logic runs in tests against a fake time source (a stall of exactly k
-// periods) instead of a real stall on a loaded machine. The system timer sleeps with
-// clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) on Linux, where CLOCK_MONOTONIC is Stopwatch's clock (frequency
+// periods) instead of a real stall on a loaded machine. The system timer sleeps with MonotonicClock.SleepUntil
+// (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)) on Linux, where CLOCK_MONOTONIC is Stopwatch's clock (frequency
 // 1 GHz): it wakes within tens of microseconds and never drifts. Elsewhere it sleeps to ~2 ms before the deadline
 // and spins the rest.
 
 /// <summary>The realtime clock's source of time: a monotonic timestamp and a sleep until an absolute timestamp.</summary>
-internal partial class BlockTimer
+internal class BlockTimer
 {
-    private const int ClockMonotonic = 1;
-    private const int TimerAbsTime = 1;
-    private readonly bool _preciseSleep = OperatingSystem.IsLinux() && Stopwatch.Frequency == 1_000_000_000;
+    private readonly bool _preciseSleep = MonotonicClock.StopwatchIsMonotonicNanoseconds;
 
     /// <summary>The system's monotonic clock (Stopwatch).</summary>
     public static BlockTimer System { get; } = new();
@@ -31,11 +29,7 @@ internal partial class BlockTimer
     {
         if (_preciseSleep)
         {
-            var ts = new TimeSpec { Seconds = deadline / 1_000_000_000, Nanoseconds = deadline % 1_000_000_000 };
-            while (ClockNanosleep(ClockMonotonic, TimerAbsTime, ref ts, IntPtr.Zero) == 4 /* EINTR */)
-            {
-            }
-
+            MonotonicClock.SleepUntil(deadline); // Stopwatch ticks are CLOCK_MONOTONIC ns here
             return;
         }
 
@@ -51,15 +45,5 @@ internal partial class BlockTimer
                 Thread.SpinWait(50);
             }
         }
-    }
-
-    [LibraryImport("libc.so.6", EntryPoint = "clock_nanosleep")]
-    private static partial int ClockNanosleep(int clockId, int flags, ref TimeSpec request, IntPtr remain);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

@@ -1,5 +1,6 @@
 using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Abstractions.Nodes;
+using SyfalaGraph.Dsp.Clocking;
 
 namespace SyfalaGraph.Engine.Clocks;
 

@@ -1,16 +1,25 @@
 using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Native;
 
 namespace SyfalaGraph.Plugins.File.Interop;
 
 /// <summary>
 /// The libsamplerate ("Secret Rabbit Code") full API: a streaming converter object fed with interleaved float
 /// frames. Declarations follow <c>samplerate.h</c> of libsamplerate 0.2 and https://libsndfile.github.io/libsamplerate/api_full.html.
-/// Call <see cref="NativeLibraries.EnsureSampleRate"/> before the first call. Audio thread: no.
+/// Call <see cref="EnsureLoaded"/> (or <see cref="TryLoad"/>) before the first call. Audio thread: no.
 /// </summary>
 internal static unsafe partial class SampleRate
 {
-    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver.</summary>
+    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver (<see cref="KnownNativeLibraries.SampleRate"/>).</summary>
     public const string Library = "samplerate";
+
+    /// <summary>Registers libsamplerate for this assembly's P/Invokes and loads it. Audio thread: no.</summary>
+    /// <exception cref="SyfalaGraph.Abstractions.Nodes.NodeException">It is missing; the message names the package.</exception>
+    public static void EnsureLoaded() => NativeLibraryResolver.EnsureLoaded(typeof(SampleRate).Assembly, KnownNativeLibraries.SampleRate);
+
+    /// <summary>As <see cref="EnsureLoaded"/>; on failure <paramref name="error"/> names the package to install. Audio thread: no.</summary>
+    public static bool TryLoad([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
+        NativeLibraryResolver.TryLoad(typeof(SampleRate).Assembly, KnownNativeLibraries.SampleRate, out _, out error);
 
     // Converter types (https://libsndfile.github.io/libsamplerate/api_misc.html#converters).
     public const int SRC_SINC_BEST_QUALITY = 0;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Native;
 
 namespace SyfalaGraph.Plugins.File.Interop;
 
@@ -6,12 +7,20 @@ namespace SyfalaGraph.Plugins.File.Interop;
 /// The subset of the libsndfile C API the file nodes use (source-generated P/Invoke, blittable arguments only).
 /// Declarations follow <c>sndfile.h</c> of libsndfile 1.2 and the API pages at
 /// https://libsndfile.github.io/libsndfile/api.html and https://libsndfile.github.io/libsndfile/command.html.
-/// Call <see cref="NativeLibraries.EnsureSndFile"/> before the first call. Audio thread: no (these calls do file I/O).
+/// Call <see cref="EnsureLoaded"/> (or <see cref="TryLoad"/>) before the first call. Audio thread: no (these calls do file I/O).
 /// </summary>
 internal static unsafe partial class SndFile
 {
-    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver.</summary>
+    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver (<see cref="KnownNativeLibraries.SndFile"/>).</summary>
     public const string Library = "sndfile";
+
+    /// <summary>Registers libsndfile for this assembly's P/Invokes and loads it. Audio thread: no.</summary>
+    /// <exception cref="SyfalaGraph.Abstractions.Nodes.NodeException">It is missing; the message names the package.</exception>
+    public static void EnsureLoaded() => NativeLibraryResolver.EnsureLoaded(typeof(SndFile).Assembly, KnownNativeLibraries.SndFile);
+
+    /// <summary>As <see cref="EnsureLoaded"/>; on failure <paramref name="error"/> names the package to install. Audio thread: no.</summary>
+    public static bool TryLoad([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
+        NativeLibraryResolver.TryLoad(typeof(SndFile).Assembly, KnownNativeLibraries.SndFile, out _, out error);
 
     // Open modes (SFM_*).
     public const int SFM_READ = 0x10;

@@ -78,7 +78,7 @@ internal sealed unsafe class FileDecoder : IDisposable
         _startFrame = startFrame;
         _logger = logger;
 
-        NativeLibraries.EnsureSndFile();
+        SndFile.EnsureLoaded();
         SfInfo info = default;
         _sndfile = SndFile.Open(path, SndFile.SFM_READ, &info);
         if (_sndfile == 0)
@@ -114,7 +114,7 @@ internal sealed unsafe class FileDecoder : IDisposable
                     throw new NodeException($"'{path}' is at {FileRate} Hz: libsamplerate cannot convert it to {graphRate} Hz (ratio beyond 1/256..256)");
                 }
 
-                NativeLibraries.EnsureSampleRate();
+                SampleRate.EnsureLoaded();
                 int error = 0;
                 _resampler = SampleRate.New(ConverterType(quality), _channels, &error);
                 if (_resampler == 0)

@@ -56,7 +56,7 @@ internal sealed unsafe class FileEncoder : IDisposable
         _chunkFrames = Math.Min(chunkFrames, ringFrames / 2);
         _minimumBatchFrames = Math.Max(1, _chunkFrames / 2);
 
-        NativeLibraries.EnsureSndFile();
+        SndFile.EnsureLoaded();
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
         {

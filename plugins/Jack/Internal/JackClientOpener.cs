@@ -1,11 +1,12 @@
 using System.Text;
+using SyfalaGraph.Abstractions.Native;
 using SyfalaGraph.Plugins.Jack.Interop;
 
 namespace SyfalaGraph.Plugins.Jack.Internal;
 
 /// <summary>
 /// Opens a JACK client without ever starting a server (<c>JackNoStartServer</c>) and turns a failure into a message
-/// with a hint; what libjack prints meanwhile is captured (<see cref="LibjackOutput"/>), not sent to stderr. With no
+/// with a hint; what libjack prints meanwhile on this thread is captured by the host (<see cref="NativeDiagnostics.Capture"/>), not logged. With no
 /// server name, libjack itself uses <c>JACK_DEFAULT_SERVER</c>, else "default". Audio thread: no.
 /// </summary>
 internal static unsafe class JackClientOpener
@@ -26,7 +27,8 @@ internal static unsafe class JackClientOpener
         byte[] name = Utf8(clientName);
         byte[]? server = string.IsNullOrEmpty(serverName) ? null : Utf8(serverName);
         int status = 0;
-        (nint client, string libjackSaid) = LibjackOutput.Capture(() => Open(name, server, out status));
+        JackNative.EnsureLoaded();
+        (nint client, string libjackSaid) = NativeDiagnostics.Capture(NativeDiagnostics.Jack, () => Open(name, server, out status));
         if (client != 0)
         {
             error = null;

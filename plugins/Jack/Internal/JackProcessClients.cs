@@ -95,7 +95,7 @@ internal static class JackProcessClients
         lock (Gate)
         {
             // Closing a client whose server died makes libjack print "Server is not running": we have said so already.
-            _ = LibjackOutput.Capture(() => JackNative.ClientClose(client));
+            _ = NativeDiagnostics.Capture(NativeDiagnostics.Jack, () => JackNative.ClientClose(client));
             Clients.Remove(client);
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SyfalaGraph.Abstractions.Native;
 
 namespace SyfalaGraph.Plugins.Jack.Interop;
 
@@ -6,13 +7,21 @@ namespace SyfalaGraph.Plugins.Jack.Interop;
 /// The subset of the JACK C API (<c>jack/jack.h</c>, <c>jack/types.h</c> of jackd2 1.9) the node and the catalog
 /// use, as source-generated P/Invoke with blittable arguments only. <c>jack_nframes_t</c> and
 /// <c>jack_port_id_t</c> are 32-bit unsigned; <c>unsigned long</c> is <see cref="CULong"/>; enums are 32-bit.
-/// Strings are passed as NUL-terminated UTF-8 pointers. Call <see cref="NativeLibraries.EnsureJack"/> before the
-/// first call. Only <see cref="PortGetBuffer"/> is called on the process thread.
+/// Strings are passed as NUL-terminated UTF-8 pointers. Call <see cref="EnsureLoaded"/> before the
+/// first call. libjack's error and information functions are the host's (<see cref="NativeDiagnostics"/>), never set here. Only <see cref="PortGetBuffer"/> is called on the process thread.
 /// </summary>
 internal static unsafe partial class JackNative
 {
-    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver.</summary>
+    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver (<see cref="KnownNativeLibraries.Jack"/>).</summary>
     public const string Library = "jack";
+
+    /// <summary>Registers libjack for this assembly's P/Invokes and loads it. Audio thread: no.</summary>
+    /// <exception cref="SyfalaGraph.Abstractions.Nodes.NodeException">It is missing; the message names the package.</exception>
+    public static void EnsureLoaded() => NativeLibraryResolver.EnsureLoaded(typeof(JackNative).Assembly, KnownNativeLibraries.Jack);
+
+    /// <summary>As <see cref="EnsureLoaded"/>; on failure <paramref name="error"/> names the package to install. Audio thread: no.</summary>
+    public static bool TryLoad([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
+        NativeLibraryResolver.TryLoad(typeof(JackNative).Assembly, KnownNativeLibraries.Jack, out _, out error);
 
     /// <summary><c>JACK_DEFAULT_AUDIO_TYPE</c>.</summary>
     public const string DefaultAudioType = "32 bit float mono audio";
@@ -62,18 +71,6 @@ internal static unsafe partial class JackNative
     /// </summary>
     [LibraryImport(Library, EntryPoint = "jack_client_open")]
     public static partial nint ClientOpen(byte* clientName, int options, int* status, byte* serverName);
-
-    /// <summary>
-    /// <c>void jack_set_error_function(void (*func)(const char*))</c>: where libjack's error lines go (process-wide);
-    /// null restores its default, which prints to stderr. jackd2 keeps the current one in the exported variable
-    /// <c>jack_error_callback</c>.
-    /// </summary>
-    [LibraryImport(Library, EntryPoint = "jack_set_error_function")]
-    public static partial void SetErrorFunction(delegate* unmanaged[Cdecl]<byte*, void> function);
-
-    /// <summary><c>void jack_set_info_function(void (*func)(const char*))</c>: the same for its information lines (stdout by default; variable <c>jack_info_callback</c>).</summary>
-    [LibraryImport(Library, EntryPoint = "jack_set_info_function")]
-    public static partial void SetInfoFunction(delegate* unmanaged[Cdecl]<byte*, void> function);
 
     /// <summary><c>int jack_client_close(jack_client_t*)</c>: deactivates if needed; no callback runs after it returns.</summary>
     [LibraryImport(Library, EntryPoint = "jack_client_close")]

@@ -13,11 +13,8 @@ namespace SyfalaGraph.Plugins.PortAudio.Interop;
 /// </summary>
 internal static unsafe partial class AlsaConfiguration
 {
-    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver.</summary>
+    /// <summary>The name used in <c>[LibraryImport]</c> and registered with the resolver (<see cref="KnownNativeLibraries.Asound"/>).</summary>
     public const string Library = "asound";
-
-    /// <summary>alsa-lib: Debian package libasound2 (a dependency of libportaudio2).</summary>
-    public static readonly NativeLibraryInfo AsoundInfo = new(Library, ["libasound.so.2"], [], [], "libasound2");
 
     /// <summary>
     /// Null when PortAudio can initialise its ALSA host API safely (or there is no ALSA here); otherwise why not,
@@ -27,7 +24,7 @@ internal static unsafe partial class AlsaConfiguration
     {
         // Newer PortAudio sources assert devIdx <= numDeviceNames; the release that fixed it is not known here, so
         // every version before 19.8 is checked (19.6.0 verified to abort).
-        if (!OperatingSystem.IsLinux() || PortAudioNative.GetVersion() >= 0x130800 || !NativeLibraryResolver.TryLoad(Library, out nint handle, out _))
+        if (!OperatingSystem.IsLinux() || PortAudioNative.GetVersion() >= 0x130800 || !NativeLibraryResolver.TryLoad(typeof(AlsaConfiguration).Assembly, KnownNativeLibraries.Asound, out nint handle, out _))
         {
             return null;
         }
@@ -52,47 +49,6 @@ internal static unsafe partial class AlsaConfiguration
         return $"the ALSA configuration ({where}) defines neither pcm.default nor pcm.dmix: libportaudio2 19.6 would abort the process " +
             "(assertion 'devIdx < numDeviceNames' in pa_linux_alsa.c BuildDeviceList) when it lists its PCMs; add e.g. 'pcm.!default { type null }'";
     }
-
-    /// <summary>
-    /// Runs <paramref name="action"/> with alsa-lib's error output silenced, then puts back the handler that was there
-    /// (read from alsa-lib's variable <c>snd_lib_error</c> where exported; else its default, which prints to stderr:
-    /// Debian's libasound2 1.2.8 does not export it). What it silences: <c>Pa_Initialize</c> probes every PCM of the ALSA configuration, and on a machine
-    /// without a sound card alsa-lib prints some thirty "ALSA lib ... Unknown PCM cards.pcm.front" lines, which say only
-    /// that those PCMs are absent (they are left out of the device list). Without ALSA (not Linux, no libasound) it just
-    /// runs <paramref name="action"/>.
-    /// </summary>
-    public static T Quietly<T>(Func<T> action)
-    {
-        if (!OperatingSystem.IsLinux() || !NativeLibraryResolver.TryLoad(Library, out nint handle, out _))
-        {
-            return action();
-        }
-
-        nint previous = NativeLibrary.TryGetExport(handle, "snd_lib_error", out nint variable) ? *(nint*)variable : 0;
-        _ = SndLibErrorSetHandler(&Silent);
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            _ = SndLibErrorSetHandler((delegate* unmanaged[Cdecl]<byte*, int, byte*, int, byte*, void>)previous);
-        }
-    }
-
-    /// <summary>
-    /// An <c>snd_lib_error_handler_t</c>, <c>void (*)(const char* file, int line, const char* function, int err,
-    /// const char* fmt, ...)</c>: ignores its arguments, so the variadic rest (which SysV x64 and AArch64 Linux pass
-    /// after the fixed ones) is never read.
-    /// </summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(System.Runtime.CompilerServices.CallConvCdecl)])]
-    private static void Silent(byte* file, int line, byte* function, int error, byte* format)
-    {
-    }
-
-    /// <summary><c>int snd_lib_error_set_handler(snd_lib_error_handler_t)</c>; null restores alsa-lib's default.</summary>
-    [LibraryImport(Library, EntryPoint = "snd_lib_error_set_handler")]
-    private static partial int SndLibErrorSetHandler(delegate* unmanaged[Cdecl]<byte*, int, byte*, int, byte*, void> handler);
 
     [LibraryImport(Library, EntryPoint = "snd_config_update")]
     private static partial int SndConfigUpdate();

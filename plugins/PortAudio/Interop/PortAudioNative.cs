@@ -6,7 +6,7 @@ namespace SyfalaGraph.Plugins.PortAudio.Interop;
 /// The subset of the PortAudio v19 C API the device node uses (source-generated P/Invoke, blittable arguments
 /// only). Declarations follow <c>portaudio.h</c> of PortAudio 19.6 (Debian libportaudio2). <c>unsigned long</c>
 /// is 64-bit on Linux/macOS x64 and 32-bit on Windows: it is declared as <see cref="CULong"/>.
-/// Call <see cref="NativeLibraries.EnsurePortAudio"/> before the first call.
+/// Call <see cref="PortAudioLibrary.EnsureLoaded"/> before the first call.
 /// </summary>
 internal static unsafe partial class PortAudioNative
 {
