@@ -31,12 +31,16 @@ internal static class CliServices
         return builder.Build();
     }
 
-    /// <summary>Loads the plugins of <paramref name="pluginsOption"/> (or the default directory) into the host's registry.</summary>
-    public static PluginHost LoadPlugins(IHost host, string? pluginsOption)
+    /// <summary>
+    /// Loads the plugins of <paramref name="pluginsOption"/> (or the default directory) into the host's registry.
+    /// Into collectible contexts only when <paramref name="replaceable"/> (run --watch replaces plugins): anywhere
+    /// else the runtime then uses the plugins' ReadyToRun code instead of JIT-compiling them (see <see cref="PluginHost.Collectible"/>).
+    /// </summary>
+    public static PluginHost LoadPlugins(IHost host, string? pluginsOption, bool replaceable = false)
     {
         var registry = host.Services.GetRequiredService<NodeTypeRegistry>();
         ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SyfalaGraph.Plugins");
-        var plugins = new PluginHost(PluginHost.ResolveDirectory(pluginsOption), registry, logger);
+        var plugins = new PluginHost(PluginHost.ResolveDirectory(pluginsOption), registry, logger, collectible: replaceable);
         plugins.LoadAll();
         return plugins;
     }

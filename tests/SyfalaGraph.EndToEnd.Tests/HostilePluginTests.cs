@@ -16,7 +16,7 @@ public class HostilePluginTests
 {
     private const string CoreDeps = "SyfalaGraph.Plugins.Core.deps.json";
     private const string CoreDll = "SyfalaGraph.Plugins.Core.dll";
-    private const string Target = ".NETCoreApp,Version=v10.0";
+    private static readonly string Target = RepoPaths.PluginDepsTarget;
 
     public static TheoryData<string, string> WrongTypes => new()
     {

@@ -17,6 +17,13 @@ internal static class RepoPaths
 
     public static string CliPlugins => Path.Combine(CliBin, "plugins");
 
+    /// <summary>
+    /// The target the built plugins' .deps.json files describe (their <c>runtimeTarget.name</c>): RID-specific,
+    /// <c>.NETCoreApp,Version=v10.0/linux-x64</c>, in a Release build, which compiles them ReadyToRun for that RID.
+    /// </summary>
+    public static string PluginDepsTarget => System.Text.Json.Nodes.JsonNode.Parse(
+        File.ReadAllText(Path.Combine(CliPlugins, "Core", "SyfalaGraph.Plugins.Core.deps.json")))!["runtimeTarget"]!["name"]!.GetValue<string>();
+
     /// <summary>A fresh scratch folder under the system temp folder.</summary>
     public static string NewTempDir(string prefix)
     {

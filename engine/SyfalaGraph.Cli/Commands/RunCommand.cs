@@ -73,7 +73,7 @@ internal static class RunCommand
         using IHost host = CliServices.BuildHost(verbose);
         await host.StartAsync(token);
         ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SyfalaGraph");
-        using PluginHost pluginHost = CliServices.LoadPlugins(host, pluginsDir);
+        using PluginHost pluginHost = CliServices.LoadPlugins(host, pluginsDir, replaceable: watch);
         ValidatedGraph? graph;
         try
         {

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace SyfalaGraph.Engine.Plugins;
 
 /// <summary>
-/// Loads every folder of the plugins directory into its own collectible <see cref="PluginLoadContext"/>, from
+/// Loads every folder of the plugins directory into its own <see cref="PluginLoadContext"/> (collectible, or not: see
+/// <see cref="Collectible"/>), from
 /// a shadow copy so the files in the plugins directory are never locked, and registers their node types.
 /// A plugin that fails to load is reported with its path and reason and does not stop the others.
 /// Shadow copies live in <c>syfalagraph-shadow/</c> of the temp folder, one folder per host marked with an
@@ -25,9 +26,13 @@ public sealed class PluginHost : IDisposable
     private readonly Dictionary<string, LoadedPlugin> _plugins = new(StringComparer.Ordinal);
     private int _shadowCounter;
 
-    /// <summary>Creates a host for <paramref name="pluginsDirectory"/>; nothing is loaded until <see cref="LoadAll"/>.</summary>
-    public PluginHost(string pluginsDirectory, NodeTypeRegistry registry, ILogger? logger = null)
+    /// <summary>
+    /// Creates a host for <paramref name="pluginsDirectory"/>; nothing is loaded until <see cref="LoadAll"/>. See
+    /// <see cref="Collectible"/> for <paramref name="collectible"/>.
+    /// </summary>
+    public PluginHost(string pluginsDirectory, NodeTypeRegistry registry, ILogger? logger = null, bool collectible = true)
     {
+        Collectible = collectible;
         PluginsDirectory = Path.GetFullPath(pluginsDirectory);
         _registry = registry;
         _logger = logger ?? NullLogger.Instance;
@@ -36,6 +41,14 @@ public sealed class PluginHost : IDisposable
 
     /// <summary>The folder that holds every host's shadow copies: <c>syfalagraph-shadow</c> in the temp folder (<c>TMPDIR</c>).</summary>
     public static string ShadowParent => Path.Combine(Path.GetTempPath(), "syfalagraph-shadow");
+
+    /// <summary>
+    /// True: plugins load into collectible contexts, so a replaced or removed plugin's memory is freed, and the runtime
+    /// JIT-compiles all their code (it ignores ReadyToRun code in collectible contexts). False, for hosts that never
+    /// replace a plugin (validate, nodes, a run without --watch): the contexts stay until the process ends and the
+    /// plugins' ReadyToRun code is used; <see cref="Unload"/> and <see cref="UnloadContext"/> then only forget the plugin.
+    /// </summary>
+    public bool Collectible { get; }
 
     /// <summary>The watched plugins directory (absolute).</summary>
     public string PluginsDirectory { get; }
@@ -87,11 +100,18 @@ public sealed class PluginHost : IDisposable
         return Load(folder);
     }
 
-    /// <summary>Unloads a context whose nodes have all been disposed; returns a weak reference to verify its collection.</summary>
+    /// <summary>
+    /// Unloads a context whose nodes have all been disposed; returns a weak reference to verify its collection (which
+    /// never comes for a context that is not collectible: that one stays loaded).
+    /// </summary>
     public static WeakReference UnloadContext(PluginLoadContext context)
     {
         var weak = new WeakReference(context);
-        context.Unload();
+        if (context.IsCollectible)
+        {
+            context.Unload();
+        }
+
         return weak;
     }
 
@@ -118,7 +138,7 @@ public sealed class PluginHost : IDisposable
                 throw new InvalidOperationException($"{Path.ChangeExtension(main, ".deps.json")} is not a valid .deps.json: {problem}; rebuild the plugin");
             }
 
-            var context = new PluginLoadContext(name, shadowMain, folder);
+            var context = new PluginLoadContext(name, shadowMain, folder, Collectible);
             try
             {
                 var assembly = context.LoadFromAssemblyPath(shadowMain);
@@ -133,7 +153,11 @@ public sealed class PluginHost : IDisposable
             }
             catch
             {
-                context.Unload();
+                if (context.IsCollectible)
+                {
+                    context.Unload();
+                }
+
                 throw;
             }
 
@@ -176,9 +200,7 @@ public sealed class PluginHost : IDisposable
         }
 
         _registry.RemovePlugin(name);
-        var weak = new WeakReference(plugin.Context);
-        plugin.Context.Unload();
-        return weak;
+        return UnloadContext(plugin.Context);
     }
 
     /// <summary>Deletes the shadow copies (what a crash leaves, the next host's <see cref="LoadAll"/> removes).</summary>

@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace SyfalaGraph.Engine.Plugins;
 
 /// <summary>
-/// A collectible load context for one plugin folder. The plugin's own dependencies resolve through its
+/// A load context for one plugin folder, collectible when the plugin may be replaced or removed while the host runs. The plugin's own dependencies resolve through its
 /// <c>.deps.json</c> (<see cref="AssemblyDependencyResolver"/>); the contract assemblies — SyfalaGraph.Abstractions
 /// and the Microsoft.Extensions.*.Abstractions — always come from the host so that their types keep one identity.
 /// </summary>
@@ -15,10 +15,12 @@ public sealed class PluginLoadContext : AssemblyLoadContext
     /// <summary>
     /// Creates the context for the plugin whose main assembly is <paramref name="mainAssemblyPath"/> (in its shadow copy),
     /// copied from <paramref name="pluginFolder"/>. Its <c>.deps.json</c> must have passed <see cref="DepsJsonValidator"/>:
-    /// the resolver created here parses it in native code.
+    /// the resolver created here parses it in native code. With <paramref name="collectible"/> false the context can never
+    /// be unloaded, and the runtime uses the plugin's ReadyToRun code: it ignores precompiled code in collectible
+    /// contexts and JIT-compiles every method (dotnet/runtime#40704; measured here, see the engine README).
     /// </summary>
-    public PluginLoadContext(string pluginName, string mainAssemblyPath, string? pluginFolder = null)
-        : base("plugin:" + pluginName, isCollectible: true)
+    public PluginLoadContext(string pluginName, string mainAssemblyPath, string? pluginFolder = null, bool collectible = true)
+        : base("plugin:" + pluginName, isCollectible: collectible)
     {
         ShadowFolder = Path.GetDirectoryName(Path.GetFullPath(mainAssemblyPath))!;
         PluginFolder = pluginFolder ?? ShadowFolder;

@@ -210,7 +210,8 @@ public sealed partial class GraphRuntime
     /// Process a few times on a scratch instance of its type built from the same parameters, then disposes it — here on
     /// the reload thread, so that what this node's parameters make Process call (a waveform, a channel count the
     /// per-type warm-up did not take) is JIT-compiled before the audio thread first runs it (a first call costs
-    /// 0.1–5 ms: a late block; tiered compilation is off, see the README). Never on the instance that goes live:
+    /// 0.1–5 ms: a late block; tiered compilation is off, and ReadyToRun code does not cover the SIMD kernels and
+    /// cross-assembly generic instantiations, nor any plugin under run --watch: see the engine README). Never on the instance that goes live:
     /// Process advances its state (the frames a finite tone has left, what a sink has recorded), and it must start
     /// from the state Prepare left. Only plain DSP nodes, as <see cref="WarmUpType"/>: services, drivers and
     /// decoupled nodes open files, devices or sockets in Prepare or act on them in Process. Audio thread: no.

@@ -421,6 +421,7 @@ public sealed partial class GraphRuntime : IDisposable
     /// </summary>
     private static void PrecompileAudioMethods(Type type)
     {
+        _ = ContractRingsCompiled;
         foreach (System.Reflection.MethodInfo m in type.GetMethods(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public))
         {
             if (m.Name is nameof(AudioNode.Process) or nameof(IDecoupledNode.ProcessSink) && !m.IsAbstract && !m.ContainsGenericParameters)
@@ -428,6 +429,31 @@ public sealed partial class GraphRuntime : IDisposable
                 System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle);
             }
         }
+    }
+
+    /// <summary>
+    /// The float rings of the contract (<see cref="Abstractions.Rings.RingProducer{T}"/>,
+    /// <see cref="Abstractions.Rings.RingConsumer{T}"/>) compiled once per process, here, off the audio thread: nodes'
+    /// Process calls them (file.reader reads its decoder's ring), and they have no ReadyToRun code — crossgen2 does not
+    /// precompile an instantiation over a type outside the contract's version bubble (float is CoreLib's), so each
+    /// would otherwise be JIT-compiled on the audio thread at its first block (see the engine README).
+    /// </summary>
+    private static readonly bool ContractRingsCompiled = CompileContractRings();
+
+    private static bool CompileContractRings()
+    {
+        foreach (Type ring in new[] { typeof(Abstractions.Rings.RingProducer<float>), typeof(Abstractions.Rings.RingConsumer<float>) })
+        {
+            // Private ones too: the public methods call them (GetReadSpans, HasData...), and callees compile on first use.
+            const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static
+                | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly;
+            foreach (System.Reflection.MethodInfo m in ring.GetMethods(all).Where(m => !m.IsAbstract && !m.ContainsGenericParameters))
+            {
+                System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(m.MethodHandle);
+            }
+        }
+
+        return true;
     }
 
     private static void Guard(ResolvedNode? node, string what, Action action)

@@ -11,7 +11,7 @@ namespace SyfalaGraph.Engine.Tests.Plugins;
 /// </summary>
 public class DepsJsonValidatorTests
 {
-    private const string Target = ".NETCoreApp,Version=v10.0";
+    private static readonly string Target = RepoPaths.PluginDepsTarget;
     private const string CoreLibrary = "SyfalaGraph.Plugins.Core/1.0.0";
 
     internal static string CoreManifestPath => Path.Combine(RepoPaths.CliPlugins, "Core", "SyfalaGraph.Plugins.Core.deps.json");
