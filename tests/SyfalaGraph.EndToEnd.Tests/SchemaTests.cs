@@ -160,6 +160,9 @@ public class SchemaTests
         { "jitter_buffer", "fixed" },
         { "node clock", "card_b" },
         { "string param", "7" }, // any scalar binds to a string: the path "7"
+        { "frequency_hz", "4.4e2" },
+        { "frequency_hz", "0x1B8" }, // YAML 1.2 integers are numbers, in hex too
+        { "latency_frames", "0o400" },
     };
 
     [Theory]
@@ -187,6 +190,8 @@ public class SchemaTests
         { "node key", "clok" },
         { "node clock", "card.b" },
         { "block_frames", "9000" },
+        { "block_frames", "1_024" }, // YAML 1.1's digit groups make a string in YAML 1.2
+        { "frequency_hz", "Infinity" },
     };
 
     [Theory]

@@ -105,7 +105,7 @@ public static partial class GraphFileParser
             {
                 rate = null;
             }
-            else if (sr is YScalar s && !s.Quoted && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r)
+            else if (sr is YScalar s && !s.Quoted && YamlNumbers.TryParseFloat(s.Value, out double r)
                 && r > 0 && r <= GraphSettings.MaxSampleRate && double.IsNormal(r))
             {
                 rate = r;
@@ -118,10 +118,10 @@ public static partial class GraphFileParser
 
         if (map.Get("block_frames") is { } bf)
         {
-            if (bf is YScalar b && !b.Quoted && int.TryParse(b.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            if (bf is YScalar b && !b.Quoted && YamlNumbers.TryParseInteger(b.Value, out long v)
                 && v >= 1 && v <= GraphSettings.MaxBlockFrames)
             {
-                block = v;
+                block = (int)v;
             }
             else
             {
@@ -251,9 +251,9 @@ public static partial class GraphFileParser
                 item = options.Get("link") ?? new YScalar(options.Position, "", false, false);
                 if (options.Get("latency_frames") is { } lf)
                 {
-                    if (lf is YScalar l && !l.Quoted && int.TryParse(l.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 && v <= GraphFileKeys.MaxLatencyFrames)
+                    if (lf is YScalar l && !l.Quoted && YamlNumbers.TryParseInteger(l.Value, out long v) && v > 0 && v <= GraphFileKeys.MaxLatencyFrames)
                     {
-                        latency = v;
+                        latency = (int)v;
                     }
                     else
                     {
