@@ -13,10 +13,11 @@ namespace SyfalaGraph.Engine.Graph;
 /// </summary>
 public static partial class GraphFileParser
 {
-    private static readonly string[] TopKeys = ["version", "settings", "nodes", "links"];
-    private static readonly string[] SettingKeys = ["sample_rate", "block_frames", "clock", "realtime_priority"];
-    private static readonly string[] NodeKeys = ["type", "params", "clock"];
-    private static readonly string[] LinkKeys = ["link", "latency_frames", "quality", "jitter_buffer"];
+    // The keys and value bounds come from GraphFileKeys, which the JSON Schema is generated from.
+    private static readonly string[] TopKeys = GraphFileKeys.Names(GraphFileKeys.Top);
+    private static readonly string[] SettingKeys = GraphFileKeys.Names(GraphFileKeys.Settings);
+    private static readonly string[] NodeKeys = GraphFileKeys.Names(GraphFileKeys.Node);
+    private static readonly string[] LinkKeys = GraphFileKeys.Names(GraphFileKeys.Link);
 
     /// <summary>Parses <paramref name="text"/>; errors are added to <paramref name="errors"/>.</summary>
     /// <param name="text">The YAML text.</param>
@@ -105,7 +106,7 @@ public static partial class GraphFileParser
             {
                 rate = null;
             }
-            else if (sr is YScalar s && !s.Quoted && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double r)
+            else if (sr is YScalar s && !s.Quoted && YamlNumbers.TryParseFloat(s.Value, out double r)
                 && r > 0 && r <= GraphSettings.MaxSampleRate && double.IsNormal(r))
             {
                 rate = r;
@@ -118,10 +119,10 @@ public static partial class GraphFileParser
 
         if (map.Get("block_frames") is { } bf)
         {
-            if (bf is YScalar b && !b.Quoted && int.TryParse(b.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            if (bf is YScalar b && !b.Quoted && YamlNumbers.TryParseInteger(b.Value, out long v)
                 && v >= 1 && v <= GraphSettings.MaxBlockFrames)
             {
-                block = v;
+                block = (int)v;
             }
             else
             {
@@ -131,11 +132,11 @@ public static partial class GraphFileParser
 
         if (map.Get("clock") is { } c)
         {
-            if (c is YScalar { Value: "offline" })
+            if (c is YScalar cOffline && cOffline.Value == GraphFileKeys.ClockNames[0])
             {
                 clock = ClockKind.Offline;
             }
-            else if (c is YScalar { Value: "realtime" })
+            else if (c is YScalar cRealtime && cRealtime.Value == GraphFileKeys.ClockNames[1])
             {
                 clock = ClockKind.Realtime;
             }
@@ -210,7 +211,7 @@ public static partial class GraphFileParser
             }
 
             CheckKeys(body, NodeKeys, "node key", errors);
-            YNode? type = body.Get("type");
+            YNode? type = body.Get(GraphFileKeys.NodeTypeKey);
             if (type is not YScalar { IsNull: false } typeScalar)
             {
                 errors.Add(new GraphError(type?.Position ?? key.Position, $"node '{key.Value}' needs a 'type' (run 'syfala-graph nodes' for the list)"));
@@ -232,7 +233,7 @@ public static partial class GraphFileParser
                 }
             }
 
-            nodes.Add(new NodeDefinition(key.Value, typeScalar.Value, body.Get("params"), key.Position, typeScalar.Position, clock, clockPosition));
+            nodes.Add(new NodeDefinition(key.Value, typeScalar.Value, body.Get(GraphFileKeys.NodeParamsKey), key.Position, typeScalar.Position, clock, clockPosition));
         }
 
         return nodes;
@@ -265,21 +266,22 @@ public static partial class GraphFileParser
                 item = options.Get("link") ?? new YScalar(options.Position, "", false, false);
                 if (options.Get("latency_frames") is { } lf)
                 {
-                    if (lf is YScalar l && !l.Quoted && int.TryParse(l.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v is > 0 and <= 1 << 20)
+                    if (lf is YScalar l && !l.Quoted && YamlNumbers.TryParseInteger(l.Value, out long v) && v > 0 && v <= GraphFileKeys.MaxLatencyFrames)
                     {
-                        latency = v;
+                        latency = (int)v;
                     }
                     else
                     {
-                        errors.Add(new GraphError(lf.Position, "latency_frames must be a whole number of frames from 1 to 1048576"));
+                        errors.Add(new GraphError(lf.Position, $"latency_frames must be a whole number of frames from 1 to {GraphFileKeys.MaxLatencyFrames}"));
                     }
                 }
 
                 if (options.Get("quality") is { } q)
                 {
-                    if (q is YScalar { Quoted: false, Value: "low" or "medium" or "high" } qs)
+                    int qi = q is YScalar { Quoted: false } qs ? IndexOf(GraphFileKeys.QualityNames, qs.Value) : -1;
+                    if (qi >= 0)
                     {
-                        quality = qs.Value switch { "low" => ResamplerQuality.Low, "high" => ResamplerQuality.High, _ => ResamplerQuality.Medium };
+                        quality = (ResamplerQuality)qi;
                     }
                     else
                     {
@@ -289,9 +291,10 @@ public static partial class GraphFileParser
 
                 if (options.Get("jitter_buffer") is { } j)
                 {
-                    if (j is YScalar { Quoted: false, Value: "fixed" or "adaptive" } js)
+                    int ji = j is YScalar { Quoted: false } js ? IndexOf(GraphFileKeys.JitterBufferNames, js.Value) : -1;
+                    if (ji >= 0)
                     {
-                        adaptive = js.Value == "adaptive";
+                        adaptive = GraphFileKeys.JitterBufferNames[ji] == "adaptive";
                     }
                     else
                     {
@@ -326,9 +329,22 @@ public static partial class GraphFileParser
         return links;
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_\-]*$")]
+    private static int IndexOf(IReadOnlyList<string> names, string value)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    [GeneratedRegex(GraphFileKeys.NodeIdPattern)]
     private static partial Regex NodeIdRegex();
 
-    [GeneratedRegex(@"^\s*([A-Za-z_][A-Za-z0-9_\-]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d{1,4})\])?\s*->\s*([A-Za-z_][A-Za-z0-9_\-]*)\.([A-Za-z_][A-Za-z0-9_]*)(?:\[(\d{1,4})\])?\s*$")]
+    [GeneratedRegex(GraphFileKeys.LinkPattern)]
     private static partial Regex LinkRegex();
 }

@@ -315,35 +315,21 @@ public static class ParameterBinder
 
         if (target == typeof(double) || target == typeof(float))
         {
-            double d;
-            switch (text)
+            // YAML 1.2 numbers only (what an editor checks against the schema): '1_000' and 'Infinity' are strings.
+            if (!YamlNumbers.TryParseFloat(text, out double d))
             {
-                case ".inf" or ".Inf" or "+.inf":
-                    d = double.PositiveInfinity;
-                    break;
-                case "-.inf" or "-.Inf":
-                    d = double.NegativeInfinity;
-                    break;
-                case ".nan" or ".NaN":
-                    d = double.NaN;
-                    break;
-                default:
-                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
-                    {
-                        errors.Add(new GraphError(node.Position, $"{name}: expected a number, got '{text}'"));
-                        return false;
-                    }
-
-                    break;
+                errors.Add(new GraphError(node.Position, $"{name}: expected a number, got '{text}'"));
+                return false;
             }
 
             value = target == typeof(float) ? (float)d : d;
             return true;
         }
 
-        if (!long.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out long l))
+        if (!YamlNumbers.TryParseInteger(text, out long l))
         {
-            string hint = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? " (a whole number is required)" : "";
+            string hint = YamlNumbers.TryParseFloat(text, out _) ? " (a whole number is required)"
+                : text.Contains('_', StringComparison.Ordinal) ? " (write the digits without '_')" : "";
             errors.Add(new GraphError(node.Position, $"{name}: expected an integer, got '{text}'{hint}"));
             return false;
         }

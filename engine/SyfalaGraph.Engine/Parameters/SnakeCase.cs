@@ -32,6 +32,62 @@ public static class SnakeCase
         return sb.ToString();
     }
 
-    /// <summary>A loose form for matching enum values: lower case without underscores (<c>pcm_16</c> ≡ <c>Pcm16</c>).</summary>
-    public static string Loose(string name) => name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+    /// <summary>
+    /// The loose form enum values are matched by: ASCII letters in lower case, every <c>_</c> and <c>-</c> dropped,
+    /// so <c>pcm_24</c>, <c>PCM_24</c> (libsndfile's own spelling), <c>pcm-24</c> and <c>pcm24</c> are one value.
+    /// Only ASCII is folded, so that <see cref="LoosePattern"/> can state the same rule as a regular expression.
+    /// </summary>
+    public static string Loose(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            if (c is '_' or '-')
+            {
+                continue;
+            }
+
+            sb.Append(c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c);
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// An ECMA-262 (JSON Schema) and .NET regular expression that matches exactly the strings whose <see cref="Loose"/>
+    /// form is the loose form of one of <paramref name="names"/>: <c>^[-_]*(?:[pP][-_]*[cC]…)$</c>.
+    /// </summary>
+    public static string LoosePattern(IEnumerable<string> names)
+    {
+        var sb = new StringBuilder("^[-_]*(?:");
+        bool first = true;
+        foreach (string name in names)
+        {
+            if (!first)
+            {
+                sb.Append('|');
+            }
+
+            first = false;
+            foreach (char c in Loose(name))
+            {
+                if (c is >= 'a' and <= 'z')
+                {
+                    sb.Append('[').Append(c).Append((char)(c - ('a' - 'A'))).Append(']');
+                }
+                else if (char.IsAsciiLetterOrDigit(c))
+                {
+                    sb.Append(c);
+                }
+                else
+                {
+                    sb.Append(@"\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                sb.Append("[-_]*");
+            }
+        }
+
+        return sb.Append(")$").ToString();
+    }
 }

@@ -46,7 +46,8 @@ public class RealtimePrioritySettingTests
     public void Schema_describes_realtime_priority_with_its_range_and_default()
     {
         JsonNode schema = JsonNode.Parse(GraphSchema.ToJson(TestGraphs.Registry()))!;
-        JsonNode p = schema["properties"]!["settings"]!["properties"]!["realtime_priority"]!;
+        // settings is an object or null: the object is the first of its anyOf.
+        JsonNode p = schema["properties"]!["settings"]!["anyOf"]![0]!["properties"]!["realtime_priority"]!;
         Assert.Equal("integer", (string?)p["type"]);
         Assert.Equal(1, (int?)p["minimum"]);
         Assert.Equal(99, (int?)p["maximum"]);
