@@ -36,7 +36,7 @@ public class PluginDropInTests
         await File.WriteAllTextAsync(graph, Graph
             .Replace("  out:  {", "  inv:  { type: example.invert, params: { scale: -1 } }\n  out:  {", StringComparison.Ordinal)
             .Replace("gain.out -> out.in", "gain.out -> inv.in\n  - inv.out -> out.in", StringComparison.Ordinal), ct);
-        await run.WaitForLogAsync("reload: +1 node(s)", ct);
+        await run.WaitForLogAsync("reload: +node inv (example.invert)", ct);
         await Task.Delay(500, ct);
 
         CopyDirectory(v2, Path.Combine(plugins, "Invert"));
@@ -46,7 +46,7 @@ public class PluginDropInTests
         int exitCode = run.StopWith("TERM");
         string text = run.Log;
         Assert.True(exitCode == 0, text);
-        Assert.Contains("1 recreated", text, StringComparison.Ordinal); // the v1 node replaced by a v2 node
+        Assert.Contains("reload: *inv recreated (a new version of its plugin)", text, StringComparison.Ordinal); // the v1 node replaced by a v2 node
         (float[] s, _, _) = TestAudio.ReadWithSox(Path.Combine(dir, "out.wav"));
         // v1 multiplies by scale (-1), v2 by scale x 2 (-2): the last half second peaks at 0.5, the first at 0.25.
         Assert.InRange(s.Take(4800).Max(Math.Abs), 0.249f, 0.2501f);

@@ -120,6 +120,7 @@ public sealed partial class GraphRuntime
                         recreated++;
                         ResolvedNode was = replaced.Node;
                         changes.Add($"*{node.Id} recreated ({(was.Type.Name != node.Type.Name ? $"type {was.Type.Name} -> {node.Type.Name}"
+                            : was.Type.NodeType != node.Type.NodeType ? "a new version of its plugin"
                             : !SameShape(was, node) ? "ports changed" : $"clock domain {Graph.DomainOf(was).Name} -> {next.DomainOf(node).Name}")})");
                     }
                     else

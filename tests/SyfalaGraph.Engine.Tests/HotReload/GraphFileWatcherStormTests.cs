@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using SyfalaGraph.Engine.HotReload;
 using SyfalaGraph.Engine.Runtime;
+using SyfalaGraph.Tests;
 
 namespace SyfalaGraph.Engine.Tests.HotReload;
 
@@ -37,12 +37,21 @@ public class GraphFileWatcherStormTests
             using var services = TestGraphs.Services();
             var runtime = GraphRuntime.Create(TestGraphs.Load(Graph(0)), services);
             runtime.Start();
-            using var session = new GraphSession(runtime, services, new RuntimeOptions(), NullLogger.Instance);
-            using var watcher = new GraphFileWatcher(path, session, TestGraphs.Registry(), NullLogger.Instance);
+            var log = new ListLogger<GraphFileWatcher>(); // restarts and errors, for the failure message
+            using var session = new GraphSession(runtime, services, new RuntimeOptions(), log);
+            using var watcher = new GraphFileWatcher(path, session, TestGraphs.Registry(), log);
             Assert.Equal(TimeSpan.FromMilliseconds(150), watcher.Debounce);
             Assert.Equal(TimeSpan.FromSeconds(1), watcher.MaxWait);
             int reloads = 0;
-            watcher.Reloaded += _ => Interlocked.Increment(ref reloads);
+            // What the watcher did and when (ms from here), for the failure message: a reload applied, or a version refused.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            watcher.Reloaded += r =>
+            {
+                Interlocked.Increment(ref reloads);
+                trace.Enqueue($"applied at {clock.ElapsedMilliseconds} ms: {r}");
+            };
+            watcher.Rejected += m => trace.Enqueue($"refused at {clock.ElapsedMilliseconds} ms: {m}");
 
             // 10 ms between writes: far inside the 150 ms debounce, whatever the scheduler does to the sleeps.
             int step = 0;
@@ -54,7 +63,7 @@ public class GraphFileWatcherStormTests
             }
 
             int duringStorm = Volatile.Read(ref reloads);
-            Assert.True(duringStorm >= 1, $"no reload during a 3 s storm of {step} writes (maximum wait {watcher.MaxWait.TotalSeconds} s)");
+            Assert.True(duringStorm >= 1, $"no reload during a 3 s storm of {step} writes (maximum wait {watcher.MaxWait.TotalSeconds} s); the watcher so far: {string.Join(" | ", trace)}; its log: {string.Join(" | ", log.Lines)}");
 
             // The last version is applied once the storm is over (within a generous 10 s).
             double last = -0.01 * step;
