@@ -183,6 +183,7 @@ public sealed unsafe class LibjackDiagnosticsTests
 
     private static nint OpenRaw(string server)
     {
+        JackNative.EnsureLoaded(); // the resolver maps "jack" to libjack.so.0: needed when this test runs first
         byte[] name = JackClientOpener.Utf8("probe");
         byte[] serverName = JackClientOpener.Utf8(server);
         int status = 0;

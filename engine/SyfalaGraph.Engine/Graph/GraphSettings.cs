@@ -28,4 +28,16 @@ public sealed record GraphSettings(double? SampleRate, int BlockFrames, ClockKin
 
     /// <summary>Largest sample rate accepted, in Hz.</summary>
     public const double MaxSampleRate = 768000;
+
+    /// <summary>
+    /// Equal when they run a graph the same way: <see cref="ClockPosition"/> is where the text is, not what it says, so
+    /// a line added above <c>settings:</c> (or the same file read under another name) does not make a hot reload
+    /// restart the graph.
+    /// </summary>
+    public bool Equals(GraphSettings? other) =>
+        other is not null && SampleRate == other.SampleRate && BlockFrames == other.BlockFrames && Clock == other.Clock
+        && ClockNode == other.ClockNode && RealtimePriority == other.RealtimePriority;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(SampleRate, BlockFrames, Clock, ClockNode, RealtimePriority);
 }

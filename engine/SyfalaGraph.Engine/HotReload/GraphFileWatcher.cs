@@ -76,6 +76,18 @@ public sealed class GraphFileWatcher : IDisposable
     /// <summary>The longest time from the first change not yet applied to its reload, however fast changes keep coming.</summary>
     public TimeSpan MaxWait { get; }
 
+    private bool ChangedSince(string text)
+    {
+        try
+        {
+            return File.ReadAllText(_fullPath) != text;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return true; // gone or being replaced: its next version raises an event
+        }
+    }
+
     /// <summary>Stops watching; waits for a reload in progress.</summary>
     public void Dispose()
     {
@@ -151,6 +163,12 @@ public sealed class GraphFileWatcher : IDisposable
             }
 
             Reloaded?.Invoke(summary);
+        }
+        catch (GraphException ex) when (ChangedSince(text))
+        {
+            // The file was written again while this version was read: an editor that truncates and rewrites in place
+            // can be caught half-way. The write raises its own event; that version is the one to judge.
+            _logger.LogDebug("reload: {File} changed while it was read; waiting for the next version ({Errors} error(s) in the one read)", _displayPath, ex.Errors.Count);
         }
         catch (GraphException ex)
         {

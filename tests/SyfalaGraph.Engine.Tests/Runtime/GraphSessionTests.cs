@@ -45,6 +45,21 @@ public class GraphSessionTests
     }
 
     [Fact]
+    public void A_line_added_above_the_settings_is_a_diff_not_a_restart()
+    {
+        using var services = TestGraphs.Services();
+        var runtime = GraphRuntime.Create(TestGraphs.Load(Graph(48000, 64)), services);
+        runtime.Start();
+        using var session = new GraphSession(runtime, services, new RuntimeOptions(), NullLogger.Instance);
+
+        // settings.clock moves one line down: where it is written is not what it says.
+        Assert.NotNull(session.Apply(TestGraphs.Load("# a comment\n" + Graph(48000, 64, gainDb: -3))));
+
+        Assert.Same(runtime, session.Current);
+        Assert.Equal(0, session.Restarts);
+    }
+
+    [Fact]
     public async Task A_restart_does_not_start_the_duration_again()
     {
         using var services = TestGraphs.Services();
