@@ -78,7 +78,7 @@ internal static class ValidateCommand
     }
 
     /// <summary><c>{"file", "valid": false, "errors": [{"file", "line", "column", "message"}]}</c>: line and column from 1 (0 when the error has no place in the file).</summary>
-    private static string ErrorsJson(string path, IReadOnlyList<GraphError> errors) => Write(w =>
+    private static string ErrorsJson(string path, IReadOnlyList<GraphError> errors) => JsonOutput.Object(w =>
     {
         w.WriteString("file", path);
         w.WriteBoolean("valid", false);
@@ -97,7 +97,7 @@ internal static class ValidateCommand
     });
 
     /// <summary><c>{"file", "valid": true, "nodes", "links", "sample_rate_hz" (null: from the driver), "block_frames", "domains": [{"name", "driver", "nodes"}], "bridges": [...]}</c>.</summary>
-    private static string ValidJson(ValidatedGraph g, string path) => Write(w =>
+    private static string ValidJson(ValidatedGraph g, string path) => JsonOutput.Object(w =>
     {
         w.WriteString("file", path);
         w.WriteBoolean("valid", true);
@@ -152,17 +152,4 @@ internal static class ValidateCommand
 
         w.WriteEndArray();
     });
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
 }

@@ -75,10 +75,8 @@ internal static class StatsReport
     /// <summary>The report as one JSON object on one line (levels in dBFS, null for silence below -200 dBFS or none yet).</summary>
     public static string Json(GraphRuntime runtime, IReadOnlyList<(string Node, int Channel, LevelListener.Level Level)> levels)
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return Commands.JsonOutput.Object(w =>
         {
-            w.WriteStartObject();
             w.WriteNumber("time_s", Round(runtime.FramesProcessed / runtime.SampleRate));
             w.WriteNumber("sample_rate_hz", runtime.SampleRate);
             w.WriteNumber("block_frames", runtime.BlockFrames);
@@ -145,10 +143,7 @@ internal static class StatsReport
             }
 
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     /// <summary>

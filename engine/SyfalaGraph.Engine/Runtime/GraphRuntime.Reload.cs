@@ -68,12 +68,7 @@ public sealed partial class GraphRuntime
             bool offline = Graph.Settings.Clock == ClockKind.Offline;
             int[] blocks = _domains.Select(d => d.BlockFrames).ToArray();
             double[] rates = _domains.Select(d => d.SampleRate).ToArray();
-            var streamErrors = new List<GraphError>();
-            GraphValidator.CheckStreams(next.Nodes, n => rates[next.NodeDomains[n.Index]], streamErrors);
-            if (streamErrors.Count > 0)
-            {
-                throw new GraphException(streamErrors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList());
-            }
+            GraphValidator.RequireStreams(next, n => rates[next.NodeDomains[n.Index]]);
 
             HashSet<string> oldLinks = LinkKeys(Graph);
             NodeSlot[] old = Slots.ToArray();

@@ -178,12 +178,7 @@ public sealed partial class GraphRuntime : IDisposable
             bool offline = s.Clock == ClockKind.Offline;
             double[] rates = ResolveRates(graph, instances, logger);
             // What validate could not know (a driver's rate), checked before anything is prepared: no file or socket opened.
-            var streamErrors = new List<GraphError>();
-            GraphValidator.CheckStreams(graph.Nodes, n => rates[graph.NodeDomains[n.Index]], streamErrors);
-            if (streamErrors.Count > 0)
-            {
-                throw new GraphException(streamErrors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList());
-            }
+            GraphValidator.RequireStreams(graph, n => rates[graph.NodeDomains[n.Index]]);
 
             int[] blocks = graph.Domains.Select(d => ResolveBlock(s, d.Driver is int i ? (IDriverNode)instances[i] : null)).ToArray();
             VirtualTimeline? timeline = CreateTimeline(graph, instances);

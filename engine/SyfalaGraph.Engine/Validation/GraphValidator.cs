@@ -45,7 +45,7 @@ public static class GraphValidator
         ValidatedGraph? graph = doc is null ? null : Validate(doc, registry, errors);
         if (errors.Count > 0 || graph is null)
         {
-            throw new GraphException(errors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList());
+            throw new GraphException(InFileOrder(errors));
         }
 
         return graph;
@@ -196,6 +196,25 @@ public static class GraphValidator
 
         return new ValidatedGraph(doc, final, resolvedLinks, order, domains, domainOf);
     }
+
+    /// <summary>
+    /// <see cref="CheckStreams"/> for every node of <paramref name="graph"/> at the rates its drivers gave, as the runtime
+    /// needs it before preparing anything. Audio thread: no.
+    /// </summary>
+    /// <exception cref="GraphException">A node refuses its rate or channel counts; the errors in file order.</exception>
+    public static void RequireStreams(ValidatedGraph graph, Func<ResolvedNode, double> rateOf)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        var errors = new List<GraphError>();
+        CheckStreams(graph.Nodes, rateOf, errors);
+        if (errors.Count > 0)
+        {
+            throw new GraphException(InFileOrder(errors));
+        }
+    }
+
+    private static List<GraphError> InFileOrder(List<GraphError> errors) =>
+        errors.OrderBy(e => e.Position.Line).ThenBy(e => e.Position.Column).ToList();
 
     /// <summary>
     /// Runs <see cref="NodeParameters.ValidateStream"/> of <paramref name="nodes"/> at their domain's rate and resolved
